@@ -1,0 +1,116 @@
+package dev.restyle.engine.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The losses of Gatys et al. 2016 and Johnson et al. 2016: feature reconstruction (content), Gram
+ * matrices (style) and total variation, computed through a {@link LossNetwork}.
+ *
+ * <p>Every layer's style error is divided by the squared norm of the style's Gram matrix, and every
+ * content error by the mean square of the content's features: each layer then weighs the same
+ * whatever its scale, and the weights in {@link LossWeights} carry over between styles and loss
+ * networks.
+ */
+public final class PerceptualLoss implements AutoCloseable {
+  private final LossNetwork network;
+  private final LossWeights weights;
+  private final NDManager manager;
+  private final List<NDArray> styleGrams = new ArrayList<>();
+  private final List<NDArray> styleEnergy = new ArrayList<>();
+
+  /**
+   * @param network the loss network
+   * @param style the style image (1, 3, H, W) in [0, 255]
+   * @param weights term weights
+   */
+  public PerceptualLoss(LossNetwork network, NDArray style, LossWeights weights) {
+    this.network = network;
+    this.weights = weights;
+    this.manager = style.getManager().newSubManager();
+    try (NDManager scope = style.getManager().newSubManager()) {
+      NDArray input = style.duplicate();
+      input.attach(scope);
+      for (NDArray feature : network.extract(input).style()) {
+        NDArray gram = gram(feature);
+        NDArray energy = gram.square().sum();
+        gram.attach(manager);
+        energy.attach(manager);
+        styleGrams.add(gram);
+        styleEnergy.add(energy);
+      }
+    }
+  }
+
+  /** Loss terms of a batch, each a scalar owned by the manager of {@code output}. */
+  public record Terms(NDArray content, NDArray style, NDArray totalVariation, NDArray total) {}
+
+  /**
+   * Computes the loss of {@code output} against {@code content}.
+   *
+   * @param output generated images (N, 3, H, W) in [0, 255]
+   * @param contentFeatures {@link #contentTargets} of the content images
+   */
+  public Terms compute(NDArray output, List<NDArray> contentFeatures) {
+    LossNetwork.Features features = network.extract(output);
+    NDArray content = output.getManager().zeros(new ai.djl.ndarray.types.Shape());
+    for (int i = 0; i < contentFeatures.size(); i++) {
+      NDArray target = contentFeatures.get(i);
+      NDArray error = features.content().get(i).sub(target).square().mean();
+      content = content.add(error.div(target.square().mean().add(1e-8f)));
+    }
+    NDArray style = output.getManager().zeros(new ai.djl.ndarray.types.Shape());
+    for (int i = 0; i < styleGrams.size(); i++) {
+      NDArray gram = gram(features.style().get(i));
+      NDArray error = gram.sub(styleGrams.get(i)).square().sum(new int[] {1, 2}).mean();
+      style = style.add(error.div(styleEnergy.get(i)));
+    }
+    content = content.div(Math.max(1, contentFeatures.size()));
+    style = style.div(styleGrams.size());
+    NDArray tv = totalVariation(output);
+    NDArray total =
+        content
+            .mul((float) weights.content())
+            .add(style.mul((float) weights.style()))
+            .add(tv.mul((float) weights.totalVariation()));
+    return new Terms(content, style, tv, total);
+  }
+
+  /** Content features of a batch of content images, detached from any graph. */
+  public List<NDArray> contentTargets(NDArray contentImages) {
+    List<NDArray> out = new ArrayList<>();
+    for (NDArray f : network.extract(contentImages).content()) {
+      out.add(f.stopGradient());
+    }
+    return out;
+  }
+
+  /** Gram matrices (N, C, C) of features (N, C, H, W), divided by C*H*W. */
+  public static NDArray gram(NDArray features) {
+    long n = features.getShape().get(0);
+    long c = features.getShape().get(1);
+    long hw = features.getShape().get(2) * features.getShape().get(3);
+    NDArray f = features.reshape(n, c, hw);
+    return f.matMul(f.transpose(0, 2, 1)).div((float) (c * hw));
+  }
+
+  /** Mean squared difference of neighbouring pixels, in units of the [0, 1] range. */
+  public static NDArray totalVariation(NDArray images) {
+    NDArray dy =
+        images.get(":, :, 1:, :").sub(images.get(":, :, :-1, :")).square().mean();
+    NDArray dx =
+        images.get(":, :, :, 1:").sub(images.get(":, :, :, :-1")).square().mean();
+    return dy.add(dx).div(255f * 255f);
+  }
+
+  public LossNetwork network() {
+    return network;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

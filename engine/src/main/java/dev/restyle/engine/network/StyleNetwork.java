@@ -1,0 +1,147 @@
+package dev.restyle.engine.network;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.restyle.engine.nn.Ops;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * An image transformation network: RGB in, stylised RGB out, both in [0, 255] and NCHW.
+ *
+ * <p>Its parameters live in their own {@link NDManager}; {@link #forward} leaves every
+ * intermediate on the input's manager, so callers free a whole pass by closing that.
+ */
+public final class StyleNetwork implements AutoCloseable {
+  private final Architecture architecture;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters;
+
+  private StyleNetwork(Architecture architecture, NDManager manager, Map<String, NDArray> params) {
+    this.architecture = architecture;
+    this.manager = manager;
+    this.parameters = params;
+  }
+
+  /** A freshly initialised network (PyTorch's default initialisation, from a fixed seed). */
+  public static StyleNetwork initialise(Architecture architecture, Device device, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Map<String, Tensor> weights = new LinkedHashMap<>();
+    for (ParameterSpec spec : architecture.parameters()) {
+      int size = (int) Arrays.stream(spec.shape()).reduce(1, Math::multiplyExact);
+      float[] values = new float[size];
+      switch (spec.init()) {
+        case ONES -> Arrays.fill(values, 1f);
+        case ZEROS -> Arrays.fill(values, 0f);
+        case UNIFORM_FAN_IN -> {
+          double bound = 1.0 / Math.sqrt(spec.fanIn());
+          for (int i = 0; i < size; i++) {
+            values[i] = (float) random.nextDouble(-bound, bound);
+          }
+        }
+      }
+      weights.put(spec.name(), new Tensor(spec.shape(), values));
+    }
+    return fromWeights(architecture, weights, device);
+  }
+
+  /**
+   * A network with the given weights.
+   *
+   * @throws IllegalArgumentException if a tensor is missing, extra or of the wrong shape
+   */
+  public static StyleNetwork fromWeights(
+      Architecture architecture, Map<String, Tensor> weights, Device device) {
+    Map<String, ParameterSpec> expected = new LinkedHashMap<>();
+    architecture.parameters().forEach(s -> expected.put(s.name(), s));
+    for (String name : weights.keySet()) {
+      if (!expected.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "unexpected tensor " + name + " for a network of " + architecture);
+      }
+    }
+    NDManager manager = NDManager.newBaseManager(device);
+    Map<String, NDArray> params = new LinkedHashMap<>();
+    for (ParameterSpec spec : expected.values()) {
+      Tensor t = weights.get(spec.name());
+      if (t == null || !Arrays.equals(t.shape(), spec.shape())) {
+        manager.close();
+        throw new IllegalArgumentException(
+            "tensor "
+                + spec
+                + (t == null ? " is missing" : " has shape " + Arrays.toString(t.shape()))
+                + " for a network of "
+                + architecture);
+      }
+      NDArray array = t.toNDArray(manager);
+      array.setName(spec.name());
+      params.put(spec.name(), array);
+    }
+    return new StyleNetwork(architecture, manager, params);
+  }
+
+  public Architecture architecture() {
+    return architecture;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** The learnt tensors by name, live (for training). */
+  public Map<String, NDArray> parameters() {
+    return parameters;
+  }
+
+  /** A heap copy of the learnt tensors. */
+  public Map<String, Tensor> weights() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    parameters.forEach((k, v) -> out.put(k, Tensor.of(v)));
+    return out;
+  }
+
+  /**
+   * Runs the network.
+   *
+   * @param x images (N, 3, H, W) in [0, 255], H and W multiples of 4 and at least 16
+   * @return stylised images of the same shape, unclamped
+   */
+  public NDArray forward(NDArray x) {
+    long h = x.getShape().get(2);
+    long w = x.getShape().get(3);
+    if (h % 4 != 0 || w % 4 != 0 || h < 16 || w < 16) {
+      throw new IllegalArgumentException(
+          "input must be at least 16x16 with sides a multiple of 4, got " + w + "x" + h);
+    }
+    NDArray y = block(x, "conv1", 1, true);
+    y = block(y, "conv2", 2, true);
+    y = block(y, "conv3", 2, true);
+    for (int i = 1; i <= architecture.residualBlocks(); i++) {
+      NDArray r = block(y, "res" + i + ".conv1", 1, true);
+      r = block(r, "res" + i + ".conv2", 1, false);
+      y = y.add(r);
+    }
+    y = block(Ops.upsampleNearest(y, 2), "up1", 1, true);
+    y = block(Ops.upsampleNearest(y, 2), "up2", 1, true);
+    return Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1);
+  }
+
+  /** Reflection-padded conv, instance norm, optional ReLU. */
+  private NDArray block(NDArray x, String name, int stride, boolean relu) {
+    NDArray y = Ops.reflectConv(x, p(name + ".weight"), p(name + ".bias"), stride);
+    y = Ops.instanceNorm(y, p(name + ".norm.gamma"), p(name + ".norm.beta"));
+    return relu ? Ops.relu(y) : y;
+  }
+
+  private NDArray p(String name) {
+    return parameters.get(name);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.restyle.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Functional building blocks on NCHW tensors.
+ *
+ * <p>Every result is owned by the manager of the activation passed in (never by a parameter's
+ * manager), so a per-step sub-manager frees all intermediates of a forward pass at once.
+ */
+public final class Ops {
+  private Ops() {}
+
+  /** 2-D convolution with reflection padding of {@code kernel / 2} on every side. */
+  public static NDArray reflectConv(NDArray x, NDArray weight, NDArray bias, int stride) {
+    int kernel = (int) weight.getShape().get(2);
+    NDArray padded = reflectionPad(x, kernel / 2);
+    return conv(padded, weight, bias, stride, 0);
+  }
+
+  /** Plain 2-D convolution with zero padding. */
+  public static NDArray conv(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
+    return Conv2d.conv2d(
+            x,
+            weight,
+            bias,
+            new Shape(stride, stride),
+            new Shape(padding, padding),
+            new Shape(1, 1),
+            1)
+        .singletonOrThrow();
+  }
+
+  /** Reflection padding of the two spatial axes (like {@code torch.nn.ReflectionPad2d}). */
+  public static NDArray reflectionPad(NDArray x, int pad) {
+    if (pad == 0) {
+      return x;
+    }
+    long height = x.getShape().get(2);
+    long width = x.getShape().get(3);
+    if (pad >= height || pad >= width) {
+      throw new IllegalArgumentException(
+          "reflection padding " + pad + " needs an input larger than " + height + "x" + width);
+    }
+    NDArray rows = reflectAxis(x, 2, pad, height);
+    return reflectAxis(rows, 3, pad, width);
+  }
+
+  private static NDArray reflectAxis(NDArray x, int axis, int pad, long size) {
+    NDArray before = x.get(slice(axis, 1, pad + 1)).flip(axis);
+    NDArray after = x.get(slice(axis, size - pad - 1, size - 1)).flip(axis);
+    return NDArrays.concat(new NDList(before, x, after), axis);
+  }
+
+  private static NDIndex slice(int axis, long from, long to) {
+    NDIndex index = new NDIndex();
+    for (int i = 0; i < axis; i++) {
+      index.addAllDim();
+    }
+    return index.addSliceDim(from, to);
+  }
+
+  /**
+   * Instance normalisation (Ulyanov et al. 2016): each channel of each image is normalised over
+   * its own spatial extent, then scaled and shifted by learnt per-channel {@code gamma} and {@code
+   * beta} of shape (C).
+   */
+  public static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
+    Shape s = x.getShape();
+    long channels = s.get(1);
+    NDArray flat = x.reshape(s.get(0), channels, s.get(2) * s.get(3));
+    NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
+    NDArray variance = centred.square().mean(new int[] {2}, true);
+    NDArray normalised = centred.div(variance.add(1e-5f).sqrt()).reshape(s);
+    NDArray scale = onManagerOf(x, gamma.reshape(1, channels, 1, 1));
+    NDArray shift = onManagerOf(x, beta.reshape(1, channels, 1, 1));
+    return normalised.mul(scale).add(shift);
+  }
+
+  /** Nearest-neighbour upsampling by an integer factor. */
+  public static NDArray upsampleNearest(NDArray x, int factor) {
+    Shape s = x.getShape();
+    long n = s.get(0);
+    long c = s.get(1);
+    long h = s.get(2);
+    long w = s.get(3);
+    return x.reshape(n, c, h, 1, w, 1)
+        .broadcast(new Shape(n, c, h, factor, w, factor))
+        .reshape(n, c, h * factor, w * factor);
+  }
+
+  public static NDArray relu(NDArray x) {
+    return Activation.relu(x);
+  }
+
+  /** 2x2 average pooling with stride 2 (one level down an image pyramid). */
+  public static NDArray halve(NDArray x) {
+    return Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+  }
+
+  /** Moves a derived array (e.g. a reshaped parameter view) to the manager of {@code owner}. */
+  public static NDArray onManagerOf(NDArray owner, NDArray derived) {
+    derived.attach(owner.getManager());
+    return derived;
+  }
+}

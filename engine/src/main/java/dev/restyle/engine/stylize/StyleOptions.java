@@ -1,0 +1,17 @@
+package dev.restyle.engine.stylize;
+
+/**
+ * How a style is applied.
+ *
+ * @param strength 0 keeps the content, 1 is the full style; values between blend linearly
+ * @param preserveColours keep the content's colours, take only the style's luminance texture
+ */
+public record StyleOptions(float strength, boolean preserveColours) {
+  public static final StyleOptions DEFAULT = new StyleOptions(1f, false);
+
+  public StyleOptions {
+    if (!(strength >= 0 && strength <= 1)) {
+      throw new IllegalArgumentException("strength must be between 0 and 1, got " + strength);
+    }
+  }
+}
