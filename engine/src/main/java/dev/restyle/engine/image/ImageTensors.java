@@ -42,9 +42,16 @@ public final class ImageTensors {
     return image;
   }
 
-  /** The image in TYPE_3BYTE_BGR, converted (alpha dropped, grey expanded) if needed. */
+  /**
+   * The image in TYPE_3BYTE_BGR with a raster of its own (not a view into a larger image),
+   * converted (alpha dropped, grey expanded) or copied if needed.
+   */
   public static BufferedImage asThreeByteBgr(BufferedImage image) {
-    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && image.getRaster().getDataBuffer().getSize()
+            == image.getWidth() * image.getHeight() * 3
+        && image.getRaster().getSampleModelTranslateX() == 0
+        && image.getRaster().getSampleModelTranslateY() == 0) {
       return image;
     }
     BufferedImage out =

@@ -2,6 +2,7 @@ package dev.restyle.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,11 @@ import java.util.List;
  * The losses of Gatys et al. 2016 and Johnson et al. 2016: feature reconstruction (content), Gram
  * matrices (style) and total variation, computed through a {@link LossNetwork}.
  *
- * <p>Every layer's style error is divided by the squared norm of the style's Gram matrix, and every
+ * <p>Style is matched as two statistics per layer: the channel means and the Gram matrix of the
+ * centred features (their covariance). Random filters respond with large positive means after the
+ * ReLU, and a plain Gram matrix is dominated by the outer product of those means; centring lets
+ * the loss see the texture. Every layer's style error is divided by the squared norm of its
+ * target, and every
  * content error by the mean square of the content's features: each layer then weighs the same
  * whatever its scale, and the weights in {@link LossWeights} carry over between styles and loss
  * networks.
@@ -20,6 +25,8 @@ public final class PerceptualLoss implements AutoCloseable {
   private final NDManager manager;
   private final List<NDArray> styleGrams = new ArrayList<>();
   private final List<NDArray> styleEnergy = new ArrayList<>();
+  private final List<NDArray> styleMeans = new ArrayList<>();
+  private final List<NDArray> styleMeanEnergy = new ArrayList<>();
 
   /**
    * @param network the loss network
@@ -34,12 +41,17 @@ public final class PerceptualLoss implements AutoCloseable {
       NDArray input = style.duplicate();
       input.attach(scope);
       for (NDArray feature : network.extract(input).style()) {
-        NDArray gram = gram(feature);
-        NDArray energy = gram.square().sum();
-        gram.attach(manager);
-        energy.attach(manager);
+        NDArray mean = channelMeans(feature);
+        NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
+        NDArray energy = gram.square().sum().add(1e-8f);
+        NDArray meanEnergy = mean.square().sum().add(1e-8f);
+        for (NDArray a : List.of(gram, energy, mean, meanEnergy)) {
+          a.attach(manager);
+        }
         styleGrams.add(gram);
         styleEnergy.add(energy);
+        styleMeans.add(mean);
+        styleMeanEnergy.add(meanEnergy);
       }
     }
   }
@@ -55,17 +67,20 @@ public final class PerceptualLoss implements AutoCloseable {
    */
   public Terms compute(NDArray output, List<NDArray> contentFeatures) {
     LossNetwork.Features features = network.extract(output);
-    NDArray content = output.getManager().zeros(new ai.djl.ndarray.types.Shape());
+    NDArray content = output.getManager().zeros(new Shape());
     for (int i = 0; i < contentFeatures.size(); i++) {
       NDArray target = contentFeatures.get(i);
       NDArray error = features.content().get(i).sub(target).square().mean();
       content = content.add(error.div(target.square().mean().add(1e-8f)));
     }
-    NDArray style = output.getManager().zeros(new ai.djl.ndarray.types.Shape());
+    NDArray style = output.getManager().zeros(new Shape());
     for (int i = 0; i < styleGrams.size(); i++) {
-      NDArray gram = gram(features.style().get(i));
+      NDArray feature = features.style().get(i);
+      NDArray mean = channelMeans(feature);
+      NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
       NDArray error = gram.sub(styleGrams.get(i)).square().sum(new int[] {1, 2}).mean();
-      style = style.add(error.div(styleEnergy.get(i)));
+      NDArray meanError = mean.sub(styleMeans.get(i)).square().sum(new int[] {1}).mean();
+      style = style.add(error.div(styleEnergy.get(i))).add(meanError.div(styleMeanEnergy.get(i)));
     }
     content = content.div(Math.max(1, contentFeatures.size()));
     style = style.div(styleGrams.size());
@@ -85,6 +100,12 @@ public final class PerceptualLoss implements AutoCloseable {
       out.add(f.stopGradient());
     }
     return out;
+  }
+
+  /** Per-channel means (N, C) of features (N, C, H, W). */
+  static NDArray channelMeans(NDArray features) {
+    Shape s = features.getShape();
+    return features.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
   }
 
   /** Gram matrices (N, C, C) of features (N, C, H, W), divided by C*H*W. */

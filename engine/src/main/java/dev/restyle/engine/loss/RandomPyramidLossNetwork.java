@@ -26,8 +26,11 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
 
   private final RandomPyramidSpec spec;
   private final NDManager manager;
-  /** branches.get(k) holds the layers (weight arrays) of the k-th kernel's branch. */
+  /** Per kernel size, the layers (weights) used at the fine levels: a single layer. */
   private final List<List<NDArray>> branches = new ArrayList<>();
+
+  /** Per kernel size, the deeper stack used from {@code deepFromLevel} on. */
+  private final List<List<NDArray>> deepBranches = new ArrayList<>();
 
   private final NDArray mean;
   private final NDArray std;
@@ -37,14 +40,8 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     this.manager = NDManager.newBaseManager(device);
     SplittableRandom random = new SplittableRandom(spec.seed());
     for (int kernel : spec.kernels()) {
-      List<NDArray> layers = new ArrayList<>();
-      int in = 3;
-      for (int d = 0; d < spec.depth(); d++) {
-        int k = d == spec.depth() - 1 ? kernel : 3;
-        layers.add(heNormal(random, spec.maps(), in, k));
-        in = spec.maps();
-      }
-      branches.add(layers);
+      branches.add(branch(random, kernel, 1));
+      deepBranches.add(spec.depth() > 1 ? branch(random, kernel, spec.depth()) : branches.getLast());
     }
     this.mean = manager.create(MEAN, new Shape(1, 3, 1, 1)).mul(255f);
     this.std = manager.create(STD, new Shape(1, 3, 1, 1)).mul(255f);
@@ -53,6 +50,16 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
   /** The offline default. */
   public static RandomPyramidLossNetwork standard(Device device) {
     return new RandomPyramidLossNetwork(RandomPyramidSpec.DEFAULT, device);
+  }
+
+  private List<NDArray> branch(SplittableRandom random, int kernel, int depth) {
+    List<NDArray> layers = new ArrayList<>();
+    int in = 3;
+    for (int d = 0; d < depth; d++) {
+      layers.add(heNormal(random, spec.maps(), in, d == depth - 1 ? kernel : 3));
+      in = spec.maps();
+    }
+    return layers;
   }
 
   private NDArray heNormal(SplittableRandom random, int out, int in, int k) {
@@ -89,9 +96,9 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
         if (level.getShape().get(2) < 8 || level.getShape().get(3) < 8) {
           break;
         }
-        level = Ops.halve(level);
+        level = Ops.gaussianHalve(level);
       }
-      for (List<NDArray> layers : branches) {
+      for (List<NDArray> layers : l >= spec.deepFromLevel() ? deepBranches : branches) {
         NDArray x = level;
         for (NDArray weight : layers) {
           x = Ops.relu(Ops.reflectConv(x, weight, null, 1));

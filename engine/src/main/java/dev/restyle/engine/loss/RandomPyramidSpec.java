@@ -10,15 +10,17 @@ import java.util.Arrays;
  * @param maps feature maps per filter size
  * @param depth random conv layers stacked per branch (1: a single layer as in Ustyuzhaninov et al.;
  *     2: a 3x3 layer first, then the branch's kernel)
+ * @param deepFromLevel first pyramid level that uses {@code depth} layers; finer levels use one
+ *     (deep stacks at full resolution cost much and add little there)
  * @param contentLevel pyramid level whose features define content
  * @param seed seed of the random filters (the network is a pure function of this record)
  */
 public record RandomPyramidSpec(
-    int levels, int[] kernels, int maps, int depth, int contentLevel, long seed) {
+    int levels, int[] kernels, int maps, int depth, int deepFromLevel, int contentLevel, long seed) {
 
   /** The default: measured in docs/loss-networks.md. */
   public static final RandomPyramidSpec DEFAULT =
-      new RandomPyramidSpec(5, new int[] {3, 5}, 64, 2, 1, 20170524L);
+      new RandomPyramidSpec(5, new int[] {3, 5}, 64, 2, 2, 1, 20170524L);
 
   public RandomPyramidSpec {
     if (levels < 1 || levels > 8) {
@@ -49,6 +51,7 @@ public record RandomPyramidSpec(
         && Arrays.equals(kernels, s.kernels)
         && maps == s.maps
         && depth == s.depth
+        && deepFromLevel == s.deepFromLevel
         && contentLevel == s.contentLevel
         && seed == s.seed;
   }
@@ -60,7 +63,8 @@ public record RandomPyramidSpec(
 
   @Override
   public String toString() {
-    return "levels=%d kernels=%s maps=%d depth=%d contentLevel=%d seed=%d"
-        .formatted(levels, Arrays.toString(kernels), maps, depth, contentLevel, seed);
+    return "levels=%d kernels=%s maps=%d depth=%d deepFromLevel=%d contentLevel=%d seed=%d"
+        .formatted(
+            levels, Arrays.toString(kernels), maps, depth, deepFromLevel, contentLevel, seed);
   }
 }

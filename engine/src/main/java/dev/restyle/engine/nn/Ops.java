@@ -3,6 +3,7 @@ package dev.restyle.engine.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -17,6 +18,34 @@ import ai.djl.nn.pooling.Pool;
  */
 public final class Ops {
   private Ops() {}
+
+  /**
+   * One level down a Gaussian pyramid: a 5x5 binomial blur (reflection-padded), then every other
+   * pixel. Unlike 2x2 average pooling, its gradient carries no block pattern back to the image.
+   */
+  public static NDArray gaussianHalve(NDArray x) {
+    long channels = x.getShape().get(1);
+    float[] taps = {1, 4, 6, 4, 1};
+    float[] kernel = new float[25];
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 5; j++) {
+        kernel[i * 5 + j] = taps[i] * taps[j] / 256f;
+      }
+    }
+    NDArray weight =
+        x.getManager()
+            .create(kernel, new Shape(1, 1, 5, 5))
+            .broadcast(new Shape(channels, 1, 5, 5));
+    return Conv2d.conv2d(
+            reflectionPad(x, 2),
+            weight,
+            null,
+            new Shape(2, 2),
+            new Shape(0, 0),
+            new Shape(1, 1),
+            (int) channels)
+        .singletonOrThrow();
+  }
 
   /** 2-D convolution with reflection padding of {@code kernel / 2} on every side. */
   public static NDArray reflectConv(NDArray x, NDArray weight, NDArray bias, int stride) {
@@ -74,14 +103,20 @@ public final class Ops {
    */
   public static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
     Shape s = x.getShape();
-    long channels = s.get(1);
-    NDArray flat = x.reshape(s.get(0), channels, s.get(2) * s.get(3));
-    NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
-    NDArray variance = centred.square().mean(new int[] {2}, true);
-    NDArray normalised = centred.div(variance.add(1e-5f).sqrt()).reshape(s);
-    NDArray scale = onManagerOf(x, gamma.reshape(1, channels, 1, 1));
-    NDArray shift = onManagerOf(x, beta.reshape(1, channels, 1, 1));
-    return normalised.mul(scale).add(shift);
+    long batch = s.get(0);
+    long planes = batch * s.get(1);
+    // Instance norm is batch norm over a batch of one whose channels are all (image, channel)
+    // planes: one fused native kernel forward and backward instead of a chain of small ops.
+    NDManager scope = x.getManager();
+    NDArray scale = onManagerOf(x, gamma.tile(batch));
+    NDArray shift = onManagerOf(x, beta.tile(batch));
+    NDArray runningMean = scope.zeros(new Shape(planes));
+    NDArray runningVar = scope.ones(new Shape(planes));
+    return x.reshape(1, planes, s.get(2), s.get(3))
+        .getNDArrayInternal()
+        .batchNorm(x.reshape(1, planes, s.get(2), s.get(3)), runningMean, runningVar, scale, shift, 1, 0.1f, 1e-5f, true)
+        .singletonOrThrow()
+        .reshape(s);
   }
 
   /** Nearest-neighbour upsampling by an integer factor. */

@@ -1,0 +1,57 @@
+package dev.restyle.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code restyle} executable. */
+@Command(
+    name = "restyle",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Repaints images and videos in the style of an artwork with feed-forward style networks.",
+    subcommands = {
+      ImageCommand.class,
+      OptimizeCommand.class,
+      TrainCommand.class,
+      StylesCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  restyle styles                                   list the styles",
+      "  restyle image chicago.jpg --style mosaic -o out.jpg",
+      "  restyle image me.jpg --style candy --strength 0.6 --preserve-colours -o me-candy.png",
+      "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
+      "  restyle train --style wave.jpg --photos photos/ --name wave",
+      "  restyle train --resume runs/wave/checkpoint.ckpt",
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (for tests). */
+  public static int run(String... args) {
+    Runtime.configure();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Prints the project version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"restyle " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.restyle.trainer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.restyle.engine.loss.LossNetworks;
+import dev.restyle.engine.loss.LossWeights;
+import dev.restyle.engine.network.Architecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Everything that defines a training run. Validated on construction: every problem is reported at
+ * once, with the field name. Written as YAML beside every trained network and inside every
+ * checkpoint, so a run can be reproduced or resumed from its files alone.
+ *
+ * @param name style name: the network is saved as NAME.rsn
+ * @param style the style image
+ * @param photos folder of training photos (JPEG or PNG)
+ * @param output folder for checkpoints, logs, plots and previews
+ * @param steps optimisation steps
+ * @param batchSize crops per step
+ * @param cropSize side of the square random crops, in pixels
+ * @param styleSize longer side the style image is resized to before its Gram matrices are taken
+ * @param learningRate Adam learning rate
+ * @param contentWeight weight of the content loss
+ * @param styleWeight weight of the style loss
+ * @param tvWeight weight of the total-variation loss
+ * @param lossNetwork {@code random-pyramid} (no download) or {@code vgg16}
+ * @param vggWeights explicit path of torchvision's vgg16 weights, or null for the cache
+ * @param width width multiplier of the style network
+ * @param residualBlocks residual blocks of the style network
+ * @param seed seed for initialisation and for the order of crops
+ * @param logEvery steps between rows of the loss log
+ * @param previewEvery steps between preview images
+ * @param checkpointEvery steps between checkpoints
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainConfig(
+    String name,
+    Path style,
+    Path photos,
+    Path output,
+    int steps,
+    int batchSize,
+    int cropSize,
+    int styleSize,
+    double learningRate,
+    double contentWeight,
+    double styleWeight,
+    double tvWeight,
+    String lossNetwork,
+    Path vggWeights,
+    double width,
+    int residualBlocks,
+    long seed,
+    int logEvery,
+    int previewEvery,
+    int checkpointEvery) {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  public TrainConfig {
+    List<String> problems = new ArrayList<>();
+    if (name == null || !NAME.matcher(name).matches()) {
+      problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
+    }
+    if (style == null || !Files.isRegularFile(style)) {
+      problems.add("style image " + style + " does not exist");
+    }
+    if (photos == null || !Files.isDirectory(photos)) {
+      problems.add("photos folder " + photos + " does not exist");
+    }
+    if (output == null) {
+      problems.add("output folder is required");
+    }
+    positive(problems, "steps", steps);
+    positive(problems, "batchSize", batchSize);
+    if (cropSize < 16 || cropSize % 4 != 0) {
+      problems.add("cropSize must be a multiple of 4 and at least 16, got " + cropSize);
+    }
+    if (styleSize < 16) {
+      problems.add("styleSize must be at least 16, got " + styleSize);
+    }
+    if (!(learningRate > 0 && learningRate < 1)) {
+      problems.add("learningRate must be in (0, 1), got " + learningRate);
+    }
+    try {
+      new LossWeights(contentWeight, styleWeight, tvWeight);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (!LossNetworks.NAMES.contains(lossNetwork)) {
+      problems.add(
+          "lossNetwork must be one of " + LossNetworks.NAMES + ", got '" + lossNetwork + "'");
+    }
+    try {
+      new Architecture(width, residualBlocks);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    positive(problems, "logEvery", logEvery);
+    positive(problems, "previewEvery", previewEvery);
+    positive(problems, "checkpointEvery", checkpointEvery);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
+    }
+  }
+
+  private static void positive(List<String> problems, String field, long value) {
+    if (value <= 0) {
+      problems.add(field + " must be positive, got " + value);
+    }
+  }
+
+  /** Defaults for everything but the style, the photos and the name. */
+  public static TrainConfig defaults(String name, Path style, Path photos) {
+    return new TrainConfig(
+        name, style, photos, Path.of("runs", name), 2000, 4, 256, 384, 1e-3, 1.0, 4.0, 1.0,
+        LossNetworks.RANDOM_PYRAMID, null, 1.0, 5, 42, 10, 100, 200);
+  }
+
+  public Architecture architecture() {
+    return new Architecture(width, residualBlocks);
+  }
+
+  public LossWeights lossWeights() {
+    return new LossWeights(contentWeight, styleWeight, tvWeight);
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static TrainConfig fromJson(String json) throws IOException {
+    return JSON.readValue(json, TrainConfig.class);
+  }
+
+  public void writeYaml(Path path) throws IOException {
+    YAML.writeValue(path.toFile(), this);
+  }
+
+  public static TrainConfig readYaml(Path path) throws IOException {
+    return YAML.readValue(path.toFile(), TrainConfig.class);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+}
