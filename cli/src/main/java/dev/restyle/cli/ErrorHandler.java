@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Turns a failure into one line on stderr and a non-zero exit: 2 for bad input (files, options),
- * 1 for anything unexpected (with the stack trace at debug level).
+ * Turns a failure into one line on stderr and a non-zero exit: 2 for bad input (files, options), 1
+ * for anything unexpected (with the stack trace at debug level).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /** {@code restyle image}: stylises one image with a trained style network. */
 @Command(
     name = "image",
-    description = "Stylise one image with a trained style network (any size, EXIF orientation honoured).")
+    description =
+        "Stylise one image with a trained style network (any size, EXIF orientation honoured).")
 final class ImageCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "input image (JPEG, PNG, BMP, GIF)")
   Path input;
@@ -25,13 +26,21 @@ final class ImageCommand implements Callable<Integer> {
   @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
   String style;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "output image (.jpg or .png)")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      description = "output image (.jpg or .png)")
   Path output;
 
-  @Option(names = "--strength", defaultValue = "1.0", description = "0 = the photo, 1 = full style (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--strength",
+      defaultValue = "1.0",
+      description = "0 = the photo, 1 = full style (default ${DEFAULT-VALUE})")
   float strength;
 
-  @Option(names = "--preserve-colours", description = "keep the photo's colours, take only the style's texture")
+  @Option(
+      names = "--preserve-colours",
+      description = "keep the photo's colours, take only the style's texture")
   boolean preserveColours;
 
   @Override

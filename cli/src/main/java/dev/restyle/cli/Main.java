@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "restyle",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Repaints images and videos in the style of an artwork with feed-forward style networks.",
+    description =
+        "Repaints images and videos in the style of an artwork with feed-forward style networks.",
     subcommands = {
       ImageCommand.class,
       OptimizeCommand.class,

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /** {@code restyle optimize}: the slow Gatys et al. method, any style image, no training. */
 @Command(
     name = "optimize",
-    description = "Repaint a photo in the style of any image by optimising its pixels (Gatys et al.; slow, no training).")
+    description =
+        "Repaint a photo in the style of any image by optimising its pixels (Gatys et al.; slow, no training).")
 final class OptimizeCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "content photo")
   Path content;
@@ -25,26 +26,48 @@ final class OptimizeCommand implements Callable<Integer> {
   @Parameters(index = "1", description = "style image")
   Path style;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "output image (.jpg or .png)")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      description = "output image (.jpg or .png)")
   Path output;
 
-  @Option(names = "--size", defaultValue = "384", description = "longer side of the result in pixels (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--size",
+      defaultValue = "384",
+      description = "longer side of the result in pixels (default ${DEFAULT-VALUE})")
   int size;
 
-  @Option(names = "--style-size", defaultValue = "384", description = "longer side the style image is scaled to (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--style-size",
+      defaultValue = "384",
+      description = "longer side the style image is scaled to (default ${DEFAULT-VALUE})")
   int styleSize;
 
-  @Option(names = "--iterations", defaultValue = "300", description = "optimisation steps (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--iterations",
+      defaultValue = "300",
+      description = "optimisation steps (default ${DEFAULT-VALUE})")
   int iterations;
 
-  @Option(names = "--lr", defaultValue = "4", description = "Adam step in pixel units (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--lr",
+      defaultValue = "4",
+      description = "Adam step in pixel units (default ${DEFAULT-VALUE})")
   double learningRate;
 
-  @Option(names = "--content-weight", defaultValue = "1") double contentWeight;
-  @Option(names = "--style-weight", defaultValue = "10") double styleWeight;
-  @Option(names = "--tv-weight", defaultValue = "1") double tvWeight;
+  @Option(names = "--content-weight", defaultValue = "1")
+  double contentWeight;
+
+  @Option(names = "--style-weight", defaultValue = "10")
+  double styleWeight;
+
+  @Option(names = "--tv-weight", defaultValue = "1")
+  double tvWeight;
 
   @Mixin LossNetworkOptions lossOptions;
+
+  @Mixin PyramidOptions pyramidOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -54,7 +77,8 @@ final class OptimizeCommand implements Callable<Integer> {
             iterations, learningRate, new LossWeights(contentWeight, styleWeight, tvWeight));
     BufferedImage contentImage = Resize.longerSide(ImageFiles.read(content), size);
     BufferedImage styleImage = Resize.longerSide(ImageFiles.read(style), styleSize);
-    try (LossNetwork network = lossOptions.create(Engine.getInstance().defaultDevice());
+    try (LossNetwork network =
+            lossOptions.create(Engine.getInstance().defaultDevice(), pyramidOptions.spec());
         ProgressBars bar = new ProgressBars("optimize", iterations, 0)) {
       BufferedImage result =
           new GatysOptimizer(network).run(contentImage, styleImage, settings, bar);

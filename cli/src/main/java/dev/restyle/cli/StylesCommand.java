@@ -11,7 +11,9 @@ final class StylesCommand implements Runnable {
   public void run() {
     StyleRegistry registry = StyleRegistry.standard();
     for (StyleEntry e : registry.list()) {
-      System.out.printf("%-16s %-8s %s%n", e.name(), e.origin().name().toLowerCase(java.util.Locale.ROOT), e.description());
+      System.out.printf(
+          "%-16s %-8s %s%n",
+          e.name(), e.origin().name().toLowerCase(java.util.Locale.ROOT), e.description());
     }
     System.out.println("(your styles live in " + registry.userDirectory() + ")");
   }

@@ -31,7 +31,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML training config (see config/train-example.yaml)")
   Path config;
 
-  @Option(names = "--resume", description = "checkpoint to continue from (runs/NAME/checkpoint.ckpt)")
+  @Option(
+      names = "--resume",
+      description = "checkpoint to continue from (runs/NAME/checkpoint.ckpt)")
   Path resume;
 
   @Option(names = "--output", description = "run folder (default runs/NAME)")
@@ -52,17 +54,25 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Adam learning rate (default 1e-3)")
   Double learningRate;
 
-  @Option(names = "--content-weight") Double contentWeight;
-  @Option(names = "--style-weight") Double styleWeight;
-  @Option(names = "--tv-weight") Double tvWeight;
+  @Option(names = "--content-weight")
+  Double contentWeight;
 
-  @Option(names = "--width", description = "network width multiplier: 1.0, 0.5 or 0.25 (default 1.0)")
+  @Option(names = "--style-weight")
+  Double styleWeight;
+
+  @Option(names = "--tv-weight")
+  Double tvWeight;
+
+  @Option(
+      names = "--width",
+      description = "network width multiplier: 1.0, 0.5 or 0.25 (default 1.0)")
   Double width;
 
   @Option(names = "--residual-blocks", description = "residual blocks (default 5)")
   Integer residualBlocks;
 
-  @Option(names = "--seed") Long seed;
+  @Option(names = "--seed")
+  Long seed;
 
   @Option(names = "--preview-every", description = "steps between preview images (default 100)")
   Integer previewEvery;
@@ -79,7 +89,11 @@ final class TrainCommand implements Callable<Integer> {
     long start = checkpoint == null ? 0 : checkpoint.step();
     if (start >= cfg.steps()) {
       throw new IllegalArgumentException(
-          "checkpoint is at step " + start + " of " + cfg.steps() + ": pass --steps to train longer");
+          "checkpoint is at step "
+              + start
+              + " of "
+              + cfg.steps()
+              + ": pass --steps to train longer");
     }
     Trainer.Result result;
     try (ProgressBars bar = new ProgressBars("train " + cfg.name(), cfg.steps(), start)) {
@@ -102,23 +116,38 @@ final class TrainCommand implements Callable<Integer> {
       return c;
     }
     return new TrainConfig(
-        c.name(), c.style(), c.photos(), c.output(), steps, c.batchSize(), c.cropSize(),
-        c.styleSize(), c.learningRate(), c.contentWeight(), c.styleWeight(), c.tvWeight(),
-        c.lossNetwork(), c.vggWeights(), c.width(), c.residualBlocks(), c.seed(), c.logEvery(),
-        c.previewEvery(), c.checkpointEvery());
+        c.name(),
+        c.style(),
+        c.photos(),
+        c.output(),
+        steps,
+        c.batchSize(),
+        c.cropSize(),
+        c.styleSize(),
+        c.learningRate(),
+        c.contentWeight(),
+        c.styleWeight(),
+        c.tvWeight(),
+        c.lossNetwork(),
+        c.vggWeights(),
+        c.width(),
+        c.residualBlocks(),
+        c.seed(),
+        c.logEvery(),
+        c.previewEvery(),
+        c.checkpointEvery());
   }
 
   private TrainConfig configure() throws java.io.IOException {
     TrainConfig base = config != null ? TrainConfig.readYaml(config) : null;
     String n = pick(name, base == null ? null : base.name());
-    if (n == null || pick(style, base == null ? null : base.style()) == null
+    if (n == null
+        || pick(style, base == null ? null : base.style()) == null
         || pick(photos, base == null ? null : base.photos()) == null) {
-      throw new IllegalArgumentException("--style, --photos and --name are required (or --config / --resume)");
+      throw new IllegalArgumentException(
+          "--style, --photos and --name are required (or --config / --resume)");
     }
-    TrainConfig d =
-        base != null
-            ? base
-            : TrainConfig.defaults(n, style, photos);
+    TrainConfig d = base != null ? base : TrainConfig.defaults(n, style, photos);
     return new TrainConfig(
         n,
         pick(style, d.style()),

@@ -46,11 +46,14 @@ public record Checkpoint(
     }
     NetworkFile network = NetworkFile.fromContents(path, contents);
     Map<String, Tensor> state = new LinkedHashMap<>();
-    contents.tensors().forEach((k, v) -> {
-      if (Adam.isStateKey(k)) {
-        state.put(k, v);
-      }
-    });
+    contents
+        .tensors()
+        .forEach(
+            (k, v) -> {
+              if (Adam.isStateKey(k)) {
+                state.put(k, v);
+              }
+            });
     TrainConfig config;
     try {
       config = TrainConfig.fromJson(network.trainingConfig());

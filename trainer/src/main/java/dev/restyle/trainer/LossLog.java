@@ -17,8 +17,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * The loss history of a run: appended to a CSV as it goes, and drawn as a PNG plot (log scale,
- * one line per term) on demand. On resume the CSV is read back so the plot covers the whole run.
+ * The loss history of a run: appended to a CSV as it goes, and drawn as a PNG plot (log scale, one
+ * line per term) on demand. On resume the CSV is read back so the plot covers the whole run.
  */
 public final class LossLog implements AutoCloseable {
   static final String HEADER = "step,total,content,style,tv,images_per_second,elapsed_seconds";
@@ -29,7 +29,12 @@ public final class LossLog implements AutoCloseable {
 
   /** One row of the log. */
   public record Row(
-      long step, double total, double content, double style, double tv, double imagesPerSecond,
+      long step,
+      double total,
+      double content,
+      double style,
+      double tv,
+      double imagesPerSecond,
       double elapsedSeconds) {
     double term(int i) {
       return switch (i) {
@@ -56,7 +61,9 @@ public final class LossLog implements AutoCloseable {
         }
       }
     }
-    csv = Files.newBufferedWriter(csvPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    csv =
+        Files.newBufferedWriter(
+            csvPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
     csv.write(HEADER);
     csv.newLine();
     for (Row row : rows) {
@@ -68,8 +75,12 @@ public final class LossLog implements AutoCloseable {
   private static Row parse(String line) {
     String[] f = line.split(",");
     return new Row(
-        Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+        Long.parseLong(f[0]),
+        Double.parseDouble(f[1]),
+        Double.parseDouble(f[2]),
+        Double.parseDouble(f[3]),
+        Double.parseDouble(f[4]),
+        Double.parseDouble(f[5]),
         Double.parseDouble(f[6]));
   }
 
@@ -82,8 +93,14 @@ public final class LossLog implements AutoCloseable {
   private void write(Row r) throws IOException {
     csv.write(
         String.format(
-            Locale.ROOT, "%d,%.6g,%.6g,%.6g,%.6g,%.3f,%.1f",
-            r.step(), r.total(), r.content(), r.style(), r.tv(), r.imagesPerSecond(),
+            Locale.ROOT,
+            "%d,%.6g,%.6g,%.6g,%.6g,%.3f,%.1f",
+            r.step(),
+            r.total(),
+            r.content(),
+            r.style(),
+            r.tv(),
+            r.imagesPerSecond(),
             r.elapsedSeconds()));
     csv.newLine();
   }

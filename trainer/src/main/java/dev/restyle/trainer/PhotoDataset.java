@@ -76,7 +76,8 @@ public final class PhotoDataset {
     int nh = Math.max(size, (int) Math.ceil(h * scale));
     BufferedImage out = new BufferedImage(nw, nh, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.drawImage(image, 0, 0, nw, nh, null);
     g.dispose();
     return out;
@@ -102,8 +103,7 @@ public final class PhotoDataset {
       BufferedImage photo = photos.get(random.nextInt(photos.size()));
       int x = random.nextInt(photo.getWidth() - cropSize + 1);
       int y = random.nextInt(photo.getHeight() - cropSize + 1);
-      NDArray crop =
-          ImageTensors.toTensor(photo.getSubimage(x, y, cropSize, cropSize), manager);
+      NDArray crop = ImageTensors.toTensor(photo.getSubimage(x, y, cropSize, cropSize), manager);
       crops.add(random.nextBoolean() ? crop.flip(2) : crop);
     }
     return NDArrays.stack(crops);

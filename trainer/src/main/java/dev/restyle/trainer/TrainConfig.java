@@ -122,8 +122,26 @@ public record TrainConfig(
   /** Defaults for everything but the style, the photos and the name. */
   public static TrainConfig defaults(String name, Path style, Path photos) {
     return new TrainConfig(
-        name, style, photos, Path.of("runs", name), 2000, 4, 256, 384, 1e-3, 1.0, 4.0, 1.0,
-        LossNetworks.RANDOM_PYRAMID, null, 1.0, 5, 42, 10, 100, 200);
+        name,
+        style,
+        photos,
+        Path.of("runs", name),
+        2000,
+        4,
+        256,
+        384,
+        1e-3,
+        1.0,
+        4.0,
+        1.0,
+        LossNetworks.RANDOM_PYRAMID,
+        null,
+        1.0,
+        5,
+        42,
+        10,
+        100,
+        200);
   }
 
   public Architecture architecture() {

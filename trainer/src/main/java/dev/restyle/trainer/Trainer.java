@@ -32,17 +32,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a style network (Johnson et al. 2016): random crops of photos go through the network, and
- * Adam minimises the perceptual loss of its output against the crops (content) and the style
- * image (style). Writes into the run's output folder: {@code checkpoint.ckpt} every few steps, a
- * loss CSV and PNG plot, preview images, and at the end {@code NAME.rsn} with {@code config.yaml}
- * beside it; the network is also copied into the user's style directory so {@code --style NAME}
- * finds it.
+ * Adam minimises the perceptual loss of its output against the crops (content) and the style image
+ * (style). Writes into the run's output folder: {@code checkpoint.ckpt} every few steps, a loss CSV
+ * and PNG plot, preview images, and at the end {@code NAME.rsn} with {@code config.yaml} beside it;
+ * the network is also copied into the user's style directory so {@code --style NAME} finds it.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   /** What a finished run produced. */
-  public record Result(Path network, Path installed, long steps, double seconds, LossLog.Row last) {}
+  public record Result(
+      Path network, Path installed, long steps, double seconds, LossLog.Row last) {}
 
   private final TrainConfig config;
   private final Path styleDirectory;
@@ -66,10 +66,15 @@ public final class Trainer {
     Files.createDirectories(out.resolve("previews"));
     config.writeYaml(out.resolve("config.yaml"));
     Device device = Engine.getInstance().defaultDevice();
-    LOG.info("training '{}' on {} ({}), loss network {}", config.name(), device,
-        config.architecture(), config.lossNetwork());
+    LOG.info(
+        "training '{}' on {} ({}), loss network {}",
+        config.name(),
+        device,
+        config.architecture(),
+        config.lossNetwork());
     PhotoDataset photos = PhotoDataset.load(config.photos(), config.cropSize());
-    BufferedImage styleImage = Resize.longerSide(ImageFiles.read(config.style()), config.styleSize());
+    BufferedImage styleImage =
+        Resize.longerSide(ImageFiles.read(config.style()), config.styleSize());
     long start = resume == null ? 0 : resume.step();
 
     try (NDManager manager = NDManager.newBaseManager(device);
@@ -93,7 +98,8 @@ public final class Trainer {
       Map<String, NDArray> parameters = network.parameters();
       parameters.values().forEach(p -> p.setRequiresGradient(true));
       Stylizer previewer = new Stylizer(network);
-      double elapsed = log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).elapsedSeconds();
+      double elapsed =
+          log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).elapsedSeconds();
       LossLog.Row last = null;
       long windowStart = System.nanoTime();
       int windowImages = 0;
@@ -136,7 +142,8 @@ public final class Trainer {
         }
         if (step % config.previewEvery() == 0 || step == config.steps()) {
           BufferedImage preview = previewer.stylize(photos.photo(0), StyleOptions.DEFAULT);
-          ImageFiles.write(preview, out.resolve("previews").resolve("step-%06d.jpg".formatted(step)));
+          ImageFiles.write(
+              preview, out.resolve("previews").resolve("step-%06d.jpg".formatted(step)));
           log.plot(out.resolve("losses.png"), "restyle train " + config.name());
         }
         if (step % config.checkpointEvery() == 0 || step == config.steps()) {

@@ -35,7 +35,12 @@ public final class ImageTensors {
     int height = (int) s.get(1);
     int width = (int) s.get(2);
     byte[] bytes =
-        chw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(1, 2, 0).flip(2).toByteArray();
+        chw.clip(0, 255)
+            .round()
+            .toType(DataType.UINT8, false)
+            .transpose(1, 2, 0)
+            .flip(2)
+            .toByteArray();
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     System.arraycopy(bytes, 0, target, 0, target.length);
@@ -48,8 +53,7 @@ public final class ImageTensors {
    */
   public static BufferedImage asThreeByteBgr(BufferedImage image) {
     if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
-        && image.getRaster().getDataBuffer().getSize()
-            == image.getWidth() * image.getHeight() * 3
+        && image.getRaster().getDataBuffer().getSize() == image.getWidth() * image.getHeight() * 3
         && image.getRaster().getSampleModelTranslateX() == 0
         && image.getRaster().getSampleModelTranslateY() == 0) {
       return image;

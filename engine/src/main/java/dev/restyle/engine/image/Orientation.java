@@ -13,8 +13,7 @@ final class Orientation {
     int w = src.getWidth();
     int h = src.getHeight();
     boolean swap = orientation >= 5;
-    BufferedImage dst =
-        new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+    BufferedImage dst = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int rgb = src.getRGB(x, y);

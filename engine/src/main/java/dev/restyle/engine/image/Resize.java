@@ -16,7 +16,8 @@ public final class Resize {
     if (scale == 1.0) {
       return ImageTensors.asThreeByteBgr(image);
     }
-    return to(image, Math.max(1, (int) Math.round(w * scale)), Math.max(1, (int) Math.round(h * scale)));
+    return to(
+        image, Math.max(1, (int) Math.round(w * scale)), Math.max(1, (int) Math.round(h * scale)));
   }
 
   /** Scales to exactly {@code width} x {@code height}; shrinking steps down by halves. */
@@ -35,7 +36,8 @@ public final class Resize {
   private static BufferedImage draw(BufferedImage image, int width, int height) {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.drawImage(image, 0, 0, width, height, null);
     g.dispose();

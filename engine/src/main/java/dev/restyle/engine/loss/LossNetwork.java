@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * A fixed (never trained) network whose activations define the perceptual losses: Gram matrices
- * of its style layers measure style, its content layers measure content.
+ * A fixed (never trained) network whose activations define the perceptual losses: Gram matrices of
+ * its style layers measure style, its content layers measure content.
  */
 public interface LossNetwork extends AutoCloseable {
 

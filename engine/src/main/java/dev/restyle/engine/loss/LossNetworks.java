@@ -27,7 +27,7 @@ public final class LossNetworks {
       String name, Path vggWeights, RandomPyramidSpec pyramid, Device device) throws IOException {
     return switch (name) {
       case RANDOM_PYRAMID -> new RandomPyramidLossNetwork(pyramid, device);
-      case VGG16 -> throw new IOException("vgg16 pending");
+      case VGG16 -> Vgg16LossNetwork.official(vggWeights, device);
       default ->
           throw new IllegalArgumentException(
               "unknown loss network '" + name + "'; choose one of " + NAMES);

@@ -1,9 +1,9 @@
 package dev.restyle.engine.loss;
 
 /**
- * Weights of the perceptual loss terms. Content and style terms are normalised (each layer's
- * error is divided by the energy of its target), so these weights mean the same thing for every
- * loss network and every style image.
+ * Weights of the perceptual loss terms. Content and style terms are normalised (each layer's error
+ * is divided by the energy of its target), so these weights mean the same thing for every loss
+ * network and every style image.
  *
  * @param content weight of the feature reconstruction (content) loss
  * @param style weight of the Gram-matrix (style) loss

@@ -12,10 +12,9 @@ import java.util.List;
  *
  * <p>Style is matched as two statistics per layer: the channel means and the Gram matrix of the
  * centred features (their covariance). Random filters respond with large positive means after the
- * ReLU, and a plain Gram matrix is dominated by the outer product of those means; centring lets
- * the loss see the texture. Every layer's style error is divided by the squared norm of its
- * target, and every
- * content error by the mean square of the content's features: each layer then weighs the same
+ * ReLU, and a plain Gram matrix is dominated by the outer product of those means; centring lets the
+ * loss see the texture. Every layer's style error is divided by the squared norm of its target, and
+ * every content error by the mean square of the content's features: each layer then weighs the same
  * whatever its scale, and the weights in {@link LossWeights} carry over between styles and loss
  * networks.
  */
@@ -119,10 +118,8 @@ public final class PerceptualLoss implements AutoCloseable {
 
   /** Mean squared difference of neighbouring pixels, in units of the [0, 1] range. */
   public static NDArray totalVariation(NDArray images) {
-    NDArray dy =
-        images.get(":, :, 1:, :").sub(images.get(":, :, :-1, :")).square().mean();
-    NDArray dx =
-        images.get(":, :, :, 1:").sub(images.get(":, :, :, :-1")).square().mean();
+    NDArray dy = images.get(":, :, 1:, :").sub(images.get(":, :, :-1, :")).square().mean();
+    NDArray dx = images.get(":, :, :, 1:").sub(images.get(":, :, :, :-1")).square().mean();
     return dy.add(dx).div(255f * 255f);
   }
 

@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  * to generate natural textures?".
  *
  * <p>Single random layers on the full-resolution image carry colours and fine strokes but not a
- * style's larger structures, and large filters are expensive. Running small filters over a
- * pyramid gives each level a receptive field twice the previous one's for a quarter of the cost:
- * at level 4 a 5x5 filter (after a 3x3 one) spans about 100 pixels of the original image.
+ * style's larger structures, and large filters are expensive. Running small filters over a pyramid
+ * gives each level a receptive field twice the previous one's for a quarter of the cost: at level 4
+ * a 5x5 filter (after a 3x3 one) spans about 100 pixels of the original image.
  */
 public final class RandomPyramidLossNetwork implements LossNetwork {
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
@@ -26,6 +26,7 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
 
   private final RandomPyramidSpec spec;
   private final NDManager manager;
+
   /** Per kernel size, the layers (weights) used at the fine levels: a single layer. */
   private final List<List<NDArray>> branches = new ArrayList<>();
 
@@ -41,7 +42,8 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     SplittableRandom random = new SplittableRandom(spec.seed());
     for (int kernel : spec.kernels()) {
       branches.add(branch(random, kernel, 1));
-      deepBranches.add(spec.depth() > 1 ? branch(random, kernel, spec.depth()) : branches.getLast());
+      deepBranches.add(
+          spec.depth() > 1 ? branch(random, kernel, spec.depth()) : branches.getLast());
     }
     this.mean = manager.create(MEAN, new Shape(1, 3, 1, 1)).mul(255f);
     this.std = manager.create(STD, new Shape(1, 3, 1, 1)).mul(255f);

@@ -16,7 +16,13 @@ import java.util.Arrays;
  * @param seed seed of the random filters (the network is a pure function of this record)
  */
 public record RandomPyramidSpec(
-    int levels, int[] kernels, int maps, int depth, int deepFromLevel, int contentLevel, long seed) {
+    int levels,
+    int[] kernels,
+    int maps,
+    int depth,
+    int deepFromLevel,
+    int contentLevel,
+    long seed) {
 
   /** The default: measured in docs/loss-networks.md. */
   public static final RandomPyramidSpec DEFAULT =

@@ -55,7 +55,8 @@ public record NetworkFile(
       throws CorruptFileException {
     Map<String, String> meta = contents.metadata();
     if (!FORMAT.equals(meta.get("format"))) {
-      throw new CorruptFileException(path, "not a restyle network (format " + meta.get("format") + ")");
+      throw new CorruptFileException(
+          path, "not a restyle network (format " + meta.get("format") + ")");
     }
     Architecture architecture;
     try {

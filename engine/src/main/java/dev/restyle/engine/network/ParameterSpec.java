@@ -22,7 +22,10 @@ public record ParameterSpec(String name, long[] shape, Init init, long fanIn) {
 
   static ParameterSpec convWeight(String name, int out, int in, int kernel) {
     return new ParameterSpec(
-        name, new long[] {out, in, kernel, kernel}, Init.UNIFORM_FAN_IN, (long) in * kernel * kernel);
+        name,
+        new long[] {out, in, kernel, kernel},
+        Init.UNIFORM_FAN_IN,
+        (long) in * kernel * kernel);
   }
 
   static ParameterSpec bias(String name, int out, long fanIn) {

@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 /**
  * An image transformation network: RGB in, stylised RGB out, both in [0, 255] and NCHW.
  *
- * <p>Its parameters live in their own {@link NDManager}; {@link #forward} leaves every
- * intermediate on the input's manager, so callers free a whole pass by closing that.
+ * <p>Its parameters live in their own {@link NDManager}; {@link #forward} leaves every intermediate
+ * on the input's manager, so callers free a whole pass by closing that.
  */
 public final class StyleNetwork implements AutoCloseable {
   private final Architecture architecture;

@@ -72,8 +72,7 @@ public final class TensorFile {
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
-      out.write(
-          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
       out.write(headerBytes);
       out.write(data.array());
     }

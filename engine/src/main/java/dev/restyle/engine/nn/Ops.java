@@ -97,8 +97,8 @@ public final class Ops {
   }
 
   /**
-   * Instance normalisation (Ulyanov et al. 2016): each channel of each image is normalised over
-   * its own spatial extent, then scaled and shifted by learnt per-channel {@code gamma} and {@code
+   * Instance normalisation (Ulyanov et al. 2016): each channel of each image is normalised over its
+   * own spatial extent, then scaled and shifted by learnt per-channel {@code gamma} and {@code
    * beta} of shape (C).
    */
   public static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
@@ -114,7 +114,16 @@ public final class Ops {
     NDArray runningVar = scope.ones(new Shape(planes));
     return x.reshape(1, planes, s.get(2), s.get(3))
         .getNDArrayInternal()
-        .batchNorm(x.reshape(1, planes, s.get(2), s.get(3)), runningMean, runningVar, scale, shift, 1, 0.1f, 1e-5f, true)
+        .batchNorm(
+            x.reshape(1, planes, s.get(2), s.get(3)),
+            runningMean,
+            runningVar,
+            scale,
+            shift,
+            1,
+            0.1f,
+            1e-5f,
+            true)
         .singletonOrThrow()
         .reshape(s);
   }

@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 /**
  * Finds style networks by name, like torchvision's weights enums: bundled styles are listed in
  * {@code dev/restyle/styles/index.json} with the SHA-256 of their file; user styles are the {@code
- * NAME.rsn} files of a directory (default {@code ~/.restyle/styles}, or {@code $RESTYLE_HOME/styles}).
- * A user style shadows a bundled one of the same name. Every load is verified: a file whose hash
- * does not match is refused.
+ * NAME.rsn} files of a directory (default {@code ~/.restyle/styles}, or {@code
+ * $RESTYLE_HOME/styles}). A user style shadows a bundled one of the same name. Every load is
+ * verified: a file whose hash does not match is refused.
  */
 public final class StyleRegistry {
   private static final String BUNDLED_ROOT = "dev/restyle/styles/";
@@ -119,7 +119,8 @@ public final class StyleRegistry {
   }
 
   private static List<StyleEntry> bundled() {
-    try (InputStream in = StyleRegistry.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + "index.json")) {
+    try (InputStream in =
+        StyleRegistry.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + "index.json")) {
       if (in == null) {
         return List.of();
       }

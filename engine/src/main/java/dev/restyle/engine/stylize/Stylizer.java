@@ -13,8 +13,8 @@ import java.awt.image.BufferedImage;
 
 /**
  * Applies a style network to images of any size and aspect ratio: pads each side up to what the
- * network needs (a multiple of 4, at least 16 pixels), runs it, crops back, then applies the
- * {@link StyleOptions}.
+ * network needs (a multiple of 4, at least 16 pixels), runs it, crops back, then applies the {@link
+ * StyleOptions}.
  */
 public final class Stylizer {
   private static final int MULTIPLE = 4;

@@ -1,5 +1,7 @@
 package dev.restyle.engine.weights;
 
+import dev.restyle.engine.network.CorruptFileException;
+import dev.restyle.engine.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -51,7 +53,18 @@ public final class WeightsDownloader {
     try {
       LOG.info("downloading {} from {}", source.description(), source.url());
       fetch(source, partial);
-      source.verify(partial);
+      String sha256 = Sha256.ofFile(partial);
+      if (!source.matches(sha256)) {
+        throw new CorruptFileException(
+            target,
+            "the file downloaded from "
+                + source.url()
+                + " has SHA-256 "
+                + sha256
+                + ", which does not start with the expected "
+                + source.sha256Prefix()
+                + ", so it was discarded");
+      }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {

@@ -1,5 +1,6 @@
 package dev.restyle.engine.weights;
 
+import dev.restyle.engine.network.CorruptFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +156,7 @@ public final class WeightsResolver {
     try {
       return downloader.download(source, downloadDirectory);
     } catch (IOException e) {
-      throw missing(source, "downloading it failed: " + e.getMessage(), e);
+      throw missing(source, "downloading it failed: " + describe(e), e);
     }
   }
 
@@ -171,11 +172,23 @@ public final class WeightsResolver {
             + why
             + ". To fix this, download "
             + source.url()
-            + " into one of those directories, allow downloads, or pass the path of a copy"
+            + (searchDirectories.size() == 1
+                ? " into that directory"
+                : " into one of those directories")
+            + ", allow downloads, or pass the path of a copy"
             + " explicitly ("
             + source.explicitPathHint()
             + ").",
         cause);
+  }
+
+  /** Our own exceptions say enough; others (e.g. UnknownHostException) need their type. */
+  private static String describe(IOException e) {
+    if (e.getClass() == IOException.class || e instanceof CorruptFileException) {
+      return e.getMessage();
+    }
+    String type = e.getClass().getSimpleName();
+    return e.getMessage() == null ? type : type + ": " + e.getMessage();
   }
 
   private String listed() {

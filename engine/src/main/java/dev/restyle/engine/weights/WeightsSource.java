@@ -39,6 +39,11 @@ public record WeightsSource(
     return new WeightsSource(description, url, fileName, prefix, explicitPathHint);
   }
 
+  /** Whether a full SHA-256 (lowercase hex) is this source's. */
+  public boolean matches(String sha256) {
+    return sha256.startsWith(sha256Prefix);
+  }
+
   /**
    * Checks that {@code file} hashes to this source's prefix.
    *
@@ -46,7 +51,7 @@ public record WeightsSource(
    */
   public void verify(Path file) throws IOException {
     String actual = Sha256.ofFile(file);
-    if (!actual.startsWith(sha256Prefix)) {
+    if (!matches(actual)) {
       throw new CorruptFileException(
           file,
           "SHA-256 is "

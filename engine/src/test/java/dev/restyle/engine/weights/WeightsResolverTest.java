@@ -174,6 +174,7 @@ class WeightsResolverTest {
     assertInstanceOf(CorruptFileException.class, e.getCause());
     assertTrue(e.getMessage().contains("downloading it failed"), e.getMessage());
     assertTrue(e.getMessage().contains(sha), e.getMessage());
+    assertTrue(e.getMessage().contains("discarded"), e.getMessage());
     assertEquals(1, requests.get());
     assertEquals(List.of(), listing(restyleCache));
   }
