@@ -154,6 +154,11 @@ public final class Trainer {
       Path file = out.resolve(config.name() + NetworkFile.EXTENSION);
       networkFile(network).save(file);
       log.plot(out.resolve("losses.png"), "restyle train " + config.name());
+      if (last != null) {
+        long count =
+            network.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
+        ModelCard.write(out.resolve(config.name() + ".md"), file, config, last, count);
+      }
       Files.createDirectories(styleDirectory);
       Path installed = styleDirectory.resolve(file.getFileName());
       Files.copy(file, installed, StandardCopyOption.REPLACE_EXISTING);

@@ -1,0 +1,171 @@
+package dev.restyle.engine.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.TestImages;
+import dev.restyle.engine.image.ImageTensors;
+import dev.restyle.engine.optim.GatysOptimizer;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PerceptualLossTest {
+  private static final RandomPyramidSpec SMALL =
+      new RandomPyramidSpec(3, new int[] {3}, 8, 2, 1, 1, 1);
+  private static final LossWeights WEIGHTS = new LossWeights(1, 10, 1);
+
+  private static RandomPyramidLossNetwork network;
+  private NDManager manager;
+
+  @BeforeAll
+  static void createNetwork() {
+    network = new RandomPyramidLossNetwork(SMALL, Engine.getInstance().defaultDevice());
+  }
+
+  @AfterAll
+  static void closeNetwork() {
+    network.close();
+  }
+
+  @BeforeEach
+  void openManager() {
+    manager = NDManager.newBaseManager(Engine.getInstance().defaultDevice());
+  }
+
+  @AfterEach
+  void closeManager() {
+    manager.close();
+  }
+
+  @Test
+  void styleLossOfTheStyleImageIsZero() {
+    NDArray style = tensor(TestImages.stripes(32, 32, 6));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+      PerceptualLoss.Terms terms = loss.compute(style, loss.contentTargets(style));
+      assertEquals(0, terms.style().getFloat(), 1e-6);
+      assertEquals(0, terms.content().getFloat(), 1e-9);
+    }
+  }
+
+  @Test
+  void styleLossOfAnotherImageIsPositive() {
+    NDArray style = tensor(TestImages.stripes(32, 32, 6));
+    NDArray photo = tensor(TestImages.photo(32, 32, 1));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+      PerceptualLoss.Terms terms = loss.compute(photo, loss.contentTargets(photo));
+      assertTrue(terms.style().getFloat() > 1e-2, "style loss " + terms.style().getFloat());
+      assertEquals(0, terms.content().getFloat(), 1e-9, "content against itself");
+      float total =
+          terms.content().getFloat() * 1
+              + terms.style().getFloat() * 10
+              + terms.totalVariation().getFloat() * 1;
+      assertEquals(total, terms.total().getFloat(), 1e-4 * total, "weighted sum of the terms");
+    }
+  }
+
+  @Test
+  void contentLossGrowsWithTheDifference() {
+    NDArray style = tensor(TestImages.stripes(32, 32, 6));
+    NDArray photo = tensor(TestImages.photo(32, 32, 2));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+      List<NDArray> targets = loss.contentTargets(photo);
+      float near = loss.compute(photo.add(5f), targets).content().getFloat();
+      float far = loss.compute(photo.add(40f), targets).content().getFloat();
+      assertTrue(near > 0, "content loss of a changed image " + near);
+      assertTrue(far > near, "larger changes cost more: " + near + " vs " + far);
+    }
+  }
+
+  @Test
+  void styleIsComparedPerImageOfABatch() {
+    NDArray style = tensor(TestImages.stripes(32, 32, 6));
+    NDArray photo = tensor(TestImages.photo(32, 32, 3));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+      float alone = loss.compute(photo, loss.contentTargets(photo)).style().getFloat();
+      NDArray pair = style.concat(photo, 0);
+      float mixed = loss.compute(pair, loss.contentTargets(pair)).style().getFloat();
+      assertEquals(alone / 2, mixed, 1e-3 * alone, "the batch mean of per-image style losses");
+    }
+  }
+
+  @Test
+  void totalVariationOfAConstantImageIsZero() {
+    assertEquals(
+        0, PerceptualLoss.totalVariation(manager.full(new Shape(1, 3, 8, 8), 90f)).getFloat());
+    NDArray checker = tensor(TestImages.stripes(8, 8, 1));
+    assertTrue(PerceptualLoss.totalVariation(checker).getFloat() > 0.1f);
+  }
+
+  @Test
+  void gramMatrixIsSymmetricAndNormalised() {
+    NDArray features = manager.randomNormal(new Shape(2, 4, 5, 3));
+    NDArray gram = PerceptualLoss.gram(features);
+    assertEquals(new Shape(2, 4, 4), gram.getShape());
+    assertTrue(gram.sub(gram.transpose(0, 2, 1)).abs().max().getFloat() < 1e-6f, "symmetric");
+    float diagonal = features.get(1, 2).square().sum().getFloat() / (4 * 5 * 3);
+    assertEquals(diagonal, gram.getFloat(1, 2, 2), 1e-5);
+  }
+
+  @Test
+  void gatysOptimizerLowersTheLoss() {
+    BufferedImage content = TestImages.photo(32, 32, 4);
+    BufferedImage style = TestImages.stripes(32, 32, 5);
+    List<Double> losses = new ArrayList<>();
+    GatysOptimizer.Settings settings = new GatysOptimizer.Settings(15, 4, WEIGHTS);
+    BufferedImage result =
+        new GatysOptimizer(network)
+            .run(
+                content,
+                style,
+                settings,
+                (step, total, values) -> {
+                  assertEquals(losses.size() + 1, step);
+                  assertEquals(15, total);
+                  losses.add(values.get("loss"));
+                });
+    assertEquals(15, losses.size());
+    assertTrue(losses.stream().allMatch(Double::isFinite), "finite losses " + losses);
+    assertTrue(losses.get(14) < 0.7 * losses.get(0), "loss fell by at least 30%: " + losses);
+    assertEquals(32, result.getWidth());
+    assertEquals(32, result.getHeight());
+  }
+
+  @Test
+  void pyramidStopsBeforeLevelsGetTooSmall() {
+    try (RandomPyramidLossNetwork deep =
+        new RandomPyramidLossNetwork(
+            new RandomPyramidSpec(6, new int[] {3, 5}, 4, 1, 6, 0, 3), Device.cpu())) {
+      LossNetwork.Features f = deep.extract(manager.randomUniform(0, 255, new Shape(1, 3, 20, 36)));
+      // Levels of 20, 10 and 5 rows: a level under 8 pixels is not halved again.
+      List<Long> heights = f.style().stream().map(a -> a.getShape().get(2)).toList();
+      assertEquals(List.of(20L, 20L, 10L, 10L, 5L, 5L), heights);
+      assertEquals(2, f.content().size(), "both kernels at the content level");
+    }
+  }
+
+  @Test
+  void sameSeedSameFeatures() {
+    NDArray image = tensor(TestImages.photo(16, 16, 5));
+    try (RandomPyramidLossNetwork twin =
+        new RandomPyramidLossNetwork(SMALL, Engine.getInstance().defaultDevice())) {
+      NDArray a = network.extract(image).style().get(0);
+      NDArray b = twin.extract(image).style().get(0);
+      assertEquals(0, a.sub(b).abs().max().getFloat());
+    }
+  }
+
+  private NDArray tensor(BufferedImage image) {
+    return ImageTensors.toTensor(image, manager).expandDims(0);
+  }
+}

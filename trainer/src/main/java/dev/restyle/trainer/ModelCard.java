@@ -1,0 +1,76 @@
+package dev.restyle.trainer;
+
+import dev.restyle.engine.util.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/**
+ * Writes the card that travels with a trained network ({@code NAME.md} beside {@code NAME.rsn}):
+ * what it was trained from, how, for how long, and how well, so anyone can judge and reproduce it.
+ */
+final class ModelCard {
+  private ModelCard() {}
+
+  static void write(Path card, Path network, TrainConfig config, LossLog.Row last, long parameters)
+      throws IOException {
+    String text =
+        String.format(
+            Locale.ROOT,
+            """
+            # Style network `%s`
+
+            Trained by restyle's own trainer (`restyle train`) on %s; no pretrained weights were used.
+
+            | | |
+            | --- | --- |
+            | style image | `%s` (SHA-256 `%s`) |
+            | training photos | `%s` |
+            | architecture | Johnson et al. 2016 transformation network, width %.2f, %d residual blocks, %,d parameters |
+            | loss network | `%s` |
+            | steps | %d, batch %d, random %d px crops |
+            | optimiser | Adam, learning rate %g |
+            | loss weights | content %g, style %g, total variation %g (style image at %d px) |
+            | training time | %.0f s on %s, %.2f images/s at the end |
+            | final losses | total %.4g, content %.4g, style %.4g, total variation %.3g |
+            | network file | `%s`, SHA-256 `%s` |
+
+            Reproduce with `restyle train --config %s` (the config written beside this card).
+            Loss curves: `losses.png`; previews during training: `previews/`.
+            """,
+            config.name(),
+            LocalDate.now(ZoneOffset.UTC),
+            config.style(),
+            Sha256.ofFile(config.style()),
+            config.photos(),
+            config.width(),
+            config.residualBlocks(),
+            parameters,
+            config.lossNetwork(),
+            config.steps(),
+            config.batchSize(),
+            config.cropSize(),
+            config.learningRate(),
+            config.contentWeight(),
+            config.styleWeight(),
+            config.tvWeight(),
+            config.styleSize(),
+            last.elapsedSeconds(),
+            System.getProperty("os.arch")
+                + ", "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores",
+            last.imagesPerSecond(),
+            last.total(),
+            last.content(),
+            last.style(),
+            last.tv(),
+            network.getFileName(),
+            Sha256.ofFile(network),
+            "config.yaml");
+    Files.writeString(card, text);
+  }
+}
