@@ -8,6 +8,8 @@ import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +22,10 @@ import picocli.CommandLine.Parameters;
     description =
         "Stylise one image with a trained style network (any size, EXIF orientation honoured).")
 final class ImageCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "input image (JPEG, PNG, BMP, GIF)")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      description = "input image (JPEG, PNG, BMP, GIF); omitted: a bundled sample picture")
   Path input;
 
   @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
@@ -43,11 +48,20 @@ final class ImageCommand implements Callable<Integer> {
       description = "keep the photo's colours, take only the style's texture")
   boolean preserveColours;
 
+  private static BufferedImage samplePicture() throws IOException {
+    try (InputStream in = ImageCommand.class.getResourceAsStream("sample.jpg")) {
+      if (in == null) {
+        throw new IOException("the bundled sample picture is missing from this build");
+      }
+      return ImageFiles.decode(in.readAllBytes(), ImageFiles.DEFAULT_MAX_PIXELS);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     StyleOptions options = new StyleOptions(strength, preserveColours);
     ImageFiles.formatOf(output);
-    BufferedImage image = ImageFiles.read(input);
+    BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
     Device device = Engine.getInstance().defaultDevice();
     try (StyleNetwork network = StyleRegistry.standard().load(style).toNetwork(device)) {
       long start = System.nanoTime();
@@ -56,7 +70,12 @@ final class ImageCommand implements Callable<Integer> {
       ImageFiles.write(result, output);
       System.out.printf(
           "%s -> %s (%dx%d, style %s, %.2f s)%n",
-          input, output, image.getWidth(), image.getHeight(), style, seconds);
+          input != null ? input : "sample picture",
+          output,
+          image.getWidth(),
+          image.getHeight(),
+          style,
+          seconds);
     }
     return 0;
   }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "Repaints images and videos in the style of an artwork with feed-forward style networks.",
     subcommands = {
       ImageCommand.class,
+      VideoCommand.class,
       OptimizeCommand.class,
       TrainCommand.class,
       StylesCommand.class,
@@ -23,6 +24,8 @@ import picocli.CommandLine.Command;
       "  restyle styles                                   list the styles",
       "  restyle image chicago.jpg --style mosaic -o out.jpg",
       "  restyle image me.jpg --style candy --strength 0.6 --preserve-colours -o me-candy.png",
+      "  restyle video --style starry_night -o sample.mp4",
+      "  restyle video clip.mp4 --style mosaic --strength 0.8 -o clip-mosaic.mp4",
       "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
       "  restyle train --style wave.jpg --photos photos/ --name wave",
       "  restyle train --resume runs/wave/checkpoint.ckpt",

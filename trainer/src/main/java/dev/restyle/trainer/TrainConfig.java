@@ -1,8 +1,12 @@
 package dev.restyle.trainer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.restyle.engine.loss.LossNetworks;
@@ -96,7 +100,7 @@ public record TrainConfig(
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
-    if (!LossNetworks.NAMES.contains(lossNetwork)) {
+    if (lossNetwork == null || !LossNetworks.NAMES.contains(lossNetwork)) {
       problems.add(
           "lossNetwork must be one of " + LossNetworks.NAMES + ", got '" + lossNetwork + "'");
     }
@@ -168,12 +172,31 @@ public record TrainConfig(
     YAML.writeValue(path.toFile(), this);
   }
 
+  /**
+   * Reads a YAML config; fields it leaves out take the defaults of {@link #defaults} (output:
+   * {@code runs/NAME}).
+   */
   public static TrainConfig readYaml(Path path) throws IOException {
-    return YAML.readValue(path.toFile(), TrainConfig.class);
+    JsonNode given = YAML.readTree(path.toFile());
+    if (given == null || !given.isObject()) {
+      throw new IOException(path + ": a training config must be a YAML mapping of fields");
+    }
+    ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
+    merged.remove(List.of("name", "style", "photos", "output"));
+    merged.setAll((ObjectNode) given);
+    if (!merged.has("output") && merged.hasNonNull("name")) {
+      merged.put("output", Path.of("runs", merged.get("name").asText()).toString());
+    }
+    return YAML.treeToValue(merged, TrainConfig.class);
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Paths are written as typed (relative stays relative), not as file: URIs. */
+  private static final SimpleModule PATHS =
+      new SimpleModule().addSerializer(Path.class, new ToStringSerializer(Path.class));
+
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(PATHS);
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .registerModule(PATHS);
 }

@@ -12,7 +12,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -71,7 +73,12 @@ public final class ImageFiles {
                   reader.getHeight(0),
                   maxPixels));
         }
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new UnreadableImageException("corrupt image (" + warnings.get(0) + ")");
+        }
       } finally {
         reader.dispose();
       }

@@ -33,6 +33,9 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
   /** Per kernel size, the deeper stack used from {@code deepFromLevel} on. */
   private final List<List<NDArray>> deepBranches = new ArrayList<>();
 
+  /** Structure-only content branch: zero-mean 3x3 filters (blind to flat colour), then a 3x3. */
+  private final List<NDArray> contentBranch = new ArrayList<>();
+
   private final NDArray mean;
   private final NDArray std;
 
@@ -45,6 +48,8 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
       deepBranches.add(
           spec.depth() > 1 ? branch(random, kernel, spec.depth()) : branches.getLast());
     }
+    contentBranch.add(zeroMean(heNormal(random, spec.maps(), 3, 3)));
+    contentBranch.add(heNormal(random, spec.maps(), spec.maps(), 3));
     this.mean = manager.create(MEAN, new Shape(1, 3, 1, 1)).mul(255f);
     this.std = manager.create(STD, new Shape(1, 3, 1, 1)).mul(255f);
   }
@@ -71,6 +76,11 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
       w[i] = (float) (gaussian(random) * sd);
     }
     return manager.create(FloatBuffer.wrap(w), new Shape(out, in, k, k));
+  }
+
+  /** Subtracts from every filter plane its spatial mean, so flat regions give no response. */
+  private static NDArray zeroMean(NDArray weight) {
+    return weight.sub(weight.mean(new int[] {3}, true).mean(new int[] {2}, true));
   }
 
   private static double gaussian(SplittableRandom random) {
@@ -106,9 +116,13 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
           x = Ops.relu(Ops.reflectConv(x, weight, null, 1));
         }
         style.add(x);
-        if (l == spec.contentLevel()) {
-          content.add(x);
+      }
+      if (l == spec.contentLevel()) {
+        NDArray x = level;
+        for (NDArray weight : contentBranch) {
+          x = Ops.relu(Ops.reflectConv(x, weight, null, 1));
         }
+        content.add(x);
       }
     }
     return new Features(style, content);

@@ -116,7 +116,10 @@ public final class StyleNetwork implements AutoCloseable {
       throw new IllegalArgumentException(
           "input must be at least 16x16 with sides a multiple of 4, got " + w + "x" + h);
     }
-    NDArray y = block(x, "conv1", 1, true);
+    // The layers work on [-0.5, 0.5]: at initialisation the output is then already of the
+    // target's scale, and Adam's fixed-size steps learn the content many times faster than on
+    // raw [0, 255] values (a fixed affine map at each end; the layers are Johnson's).
+    NDArray y = block(x.div(255f).sub(0.5f), "conv1", 1, true);
     y = block(y, "conv2", 2, true);
     y = block(y, "conv3", 2, true);
     for (int i = 1; i <= architecture.residualBlocks(); i++) {
@@ -126,7 +129,7 @@ public final class StyleNetwork implements AutoCloseable {
     }
     y = block(Ops.upsampleNearest(y, 2), "up1", 1, true);
     y = block(Ops.upsampleNearest(y, 2), "up2", 1, true);
-    return Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1);
+    return Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1).add(0.5f).mul(255f);
   }
 
   /** Reflection-padded conv, instance norm, optional ReLU. */

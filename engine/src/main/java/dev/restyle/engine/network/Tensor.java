@@ -27,8 +27,17 @@ public record Tensor(long[] shape, float[] data) {
     return new Tensor(array.getShape().getShape(), floats.toFloatArray());
   }
 
+  /**
+   * The tensor in {@code manager}, copied into libtorch's own (aligned) memory: wrapping a Java
+   * buffer would make results depend on that buffer's alignment and break bit-exact resumes.
+   */
   public NDArray toNDArray(NDManager manager) {
-    return manager.create(FloatBuffer.wrap(data), new Shape(shape));
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray wrapped = scope.create(FloatBuffer.wrap(data), new Shape(shape));
+      NDArray copy = wrapped.duplicate();
+      copy.attach(manager);
+      return copy;
+    }
   }
 
   @Override

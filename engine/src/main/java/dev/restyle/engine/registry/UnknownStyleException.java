@@ -5,6 +5,12 @@ import java.util.List;
 /** A style name the registry does not know. */
 public class UnknownStyleException extends IllegalArgumentException {
   public UnknownStyleException(String name, List<String> known) {
-    super("unknown style '" + name + "'; known styles: " + String.join(", ", known));
+    super(
+        "unknown style '"
+            + name
+            + "'; "
+            + (known.isEmpty()
+                ? "no styles are installed"
+                : "known styles: " + String.join(", ", known)));
   }
 }

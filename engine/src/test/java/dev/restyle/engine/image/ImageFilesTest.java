@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.restyle.engine.TestImages;
 import java.awt.Color;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +181,18 @@ class ImageFilesTest {
     IOException e = assertThrows(IOException.class, () -> ImageFiles.formatOf(Path.of("a.gif")));
     assertTrue(e.getMessage().contains("a.gif") && e.getMessage().contains(".png"), e.getMessage());
     assertThrows(IOException.class, () -> ImageFiles.formatOf(Path.of("noextension")));
+  }
+
+  @Test
+  void decodesTheSharedStyleAndContentImages() throws IOException {
+    String shared = System.getProperty("restyle.sharedData");
+    assumeTrue(shared != null && Files.isDirectory(Path.of(shared, "content")), "no shared data");
+    for (String file : List.of("content/chicago.jpg", "content/amber.jpg", "styles/mosaic.jpg")) {
+      Path path = Path.of(shared, file);
+      assumeTrue(Files.isRegularFile(path), file + " is not in the shared data");
+      BufferedImage image = ImageFiles.read(path);
+      assertTrue(image.getWidth() > 100 && image.getHeight() > 100, file);
+    }
   }
 
   private static void assertColour(Color expected, BufferedImage image, int x, int y) {

@@ -37,7 +37,8 @@ class StylizerTest {
   static void createNetworks() {
     random = StyleNetwork.initialise(ARCHITECTURE, Device.cpu(), 5);
     Map<String, Tensor> weights = new LinkedHashMap<>(random.weights());
-    weights.put("out.bias", new Tensor(new long[] {3}, new float[] {128, 128, 128}));
+    // A zero output bias centres the output on mid-grey (the network works on [-0.5, 0.5]).
+    weights.put("out.bias", new Tensor(new long[] {3}, new float[] {0, 0, 0}));
     midGrey = StyleNetwork.fromWeights(ARCHITECTURE, weights, Device.cpu());
   }
 

@@ -1,0 +1,180 @@
+package dev.restyle.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.engine.registry.StyleRegistry;
+import dev.restyle.engine.stylize.StyleOptions;
+import dev.restyle.ingest.frame.StreamInfo;
+import dev.restyle.ingest.inference.StylizeProcessor;
+import dev.restyle.ingest.pipeline.Pipeline;
+import dev.restyle.ingest.pipeline.PipelineResult;
+import dev.restyle.ingest.sample.SampleClip;
+import dev.restyle.ingest.sink.VideoFileSink;
+import dev.restyle.ingest.source.VideoFileSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code restyle video}: stylises a video file frame by frame, keeping its timing and audio. */
+@Command(
+    name = "video",
+    description =
+        "Stylise a video file (any format FFmpeg reads) into an MP4: every frame, same frame rate"
+            + " and timestamps, audio passed through.")
+final class VideoCommand implements java.util.concurrent.Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      description =
+          "input video (MP4, MKV, MOV, WebM, AVI, ...); omitted: a 3-second sample clip drawn on"
+              + " the fly")
+  Path input;
+
+  @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
+  String style;
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      description = "output video (.mp4; .mkv and .mov work too)")
+  Path output;
+
+  @Option(
+      names = "--batch",
+      description =
+          "frames per network pass (default: 1 on a CPU, where batches run slower; 4 on a GPU)")
+  Integer batch;
+
+  @Option(
+      names = "--max-wait-ms",
+      defaultValue = "100",
+      description = "how long a batch waits for more frames, in ms (default ${DEFAULT-VALUE})")
+  long maxWaitMillis;
+
+  @Option(
+      names = "--strength",
+      defaultValue = "1.0",
+      description = "0 = the video, 1 = full style (default ${DEFAULT-VALUE})")
+  float strength;
+
+  @Option(
+      names = "--preserve-colours",
+      description = "keep the video's colours, take only the style's texture")
+  boolean preserveColours;
+
+  @Override
+  public Integer call() throws Exception {
+    StyleOptions options = new StyleOptions(strength, preserveColours);
+    if (batch != null && batch < 1) {
+      throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+    }
+    if (maxWaitMillis < 0) {
+      throw new IllegalArgumentException(
+          "--max-wait-ms must not be negative, got " + maxWaitMillis);
+    }
+    VideoFileSink.containerOf(output); // refuse an unknown extension before any work
+    if (input != null
+        && Files.exists(output)
+        && Files.exists(input)
+        && Files.isSameFile(input, output)) {
+      throw new IllegalArgumentException("the output " + output + " would overwrite the input");
+    }
+    Path sample = null;
+    try {
+      Path file = input;
+      if (file == null) {
+        sample = Files.createTempFile("restyle-sample-", ".mp4");
+        SampleClip.write(sample, SampleClip.Spec.DEFAULT);
+        file = sample;
+      }
+      String name = input != null ? input.getFileName().toString() : "sample";
+      PipelineResult result = stylise(file, name, options);
+      System.out.printf(
+          "%s -> %s: %d frames in %.1f s, %.2f fps (style %s%s)%n",
+          input != null ? input : "sample clip",
+          output,
+          result.framesOut(),
+          result.elapsed().toNanos() / 1e9,
+          result.framesPerSecond(),
+          style,
+          result.decodeErrors() > 0
+              ? ", " + result.decodeErrors() + " decode errors, see the log"
+              : "");
+      return 0;
+    } finally {
+      if (sample != null) {
+        Files.deleteIfExists(sample);
+      }
+    }
+  }
+
+  /**
+   * On a CPU a batch is no faster per frame than one frame, and at video sizes its tensors are
+   * large enough that the allocator maps and unmaps them on every pass (measured at 640x480 on two
+   * cores: 2.1 fps one at a time, 1.1 fps four at a time). GPUs gain from batches.
+   */
+  private static int defaultBatch(Device device) {
+    return device.isGpu() ? 4 : 1;
+  }
+
+  private PipelineResult stylise(Path file, String name, StyleOptions options) throws Exception {
+    AtomicReference<Pipeline> running = new AtomicReference<>();
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    // Ctrl-C: stop the stages and let the sink delete its partial file before the JVM goes.
+    Thread onInterrupt =
+        new Thread(
+            () -> {
+              Pipeline pipeline = running.get();
+              if (pipeline != null) {
+                pipeline.cancel();
+                try {
+                  cleanedUp.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            },
+            "restyle-video-shutdown");
+    java.lang.Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try (VideoFileSource source = VideoFileSource.open(file, name)) {
+      StreamInfo info = source.info();
+      Device device = Engine.getInstance().defaultDevice();
+      try (StyleNetwork network = StyleRegistry.standard().load(style).toNetwork(device);
+          VideoFileSink sink =
+              VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);
+          ProgressBars bar = new ProgressBars("video", info.estimatedFrames(), 0)) {
+        long start = System.nanoTime();
+        Pipeline pipeline =
+            Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
+                .maxBatch(batch != null ? batch : defaultBatch(device))
+                .maxWait(Duration.ofMillis(maxWaitMillis))
+                .listener(
+                    (frame, written) -> {
+                      double seconds = (System.nanoTime() - start) / 1e9;
+                      bar.update(
+                          written,
+                          info.estimatedFrames(),
+                          Map.of("fps", seconds > 0 ? written / seconds : 0.0));
+                    })
+                .build();
+        running.set(pipeline);
+        return pipeline.run();
+      }
+    } finally {
+      cleanedUp.countDown();
+      try {
+        java.lang.Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: nothing to remove
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.restyle.engine.inference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.stylize.StyleOptions;
+import dev.restyle.engine.stylize.Stylizer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Stylises several images of one size in a single network pass. Images are packed 8-bit RGB
+ * (row-major, {@code R G B} per pixel, no row padding), the layout video decoders deliver; they go
+ * into one (N, 3, H, W) float tensor and come back out through tensor operations only, without
+ * per-pixel Java loops. Results match {@link Stylizer#stylize(java.awt.image.BufferedImage,
+ * StyleOptions)} on each image alone (same clamping and rounding; instance normalisation works per
+ * image, so batching changes nothing but floating-point summation order).
+ *
+ * <p>Not thread-safe beyond what the underlying {@link Stylizer} is; one caller at a time.
+ */
+public final class BatchStylizer {
+  private final Stylizer stylizer;
+
+  public BatchStylizer(Stylizer stylizer) {
+    this.stylizer = stylizer;
+  }
+
+  public Stylizer stylizer() {
+    return stylizer;
+  }
+
+  /**
+   * Stylises a batch.
+   *
+   * @param images packed RGB images, each {@code width * height * 3} bytes
+   * @return the stylised images, same layout and order, new arrays
+   * @throws IllegalArgumentException if the list is empty or an image has the wrong length
+   */
+  public List<byte[]> stylize(List<byte[]> images, int width, int height, StyleOptions options) {
+    try (NDManager scope = NDManager.newBaseManager(stylizer.network().device())) {
+      NDArray batch = toTensor(images, width, height, scope);
+      return toImages(stylizer.stylize(batch, options));
+    }
+  }
+
+  /**
+   * Packs RGB images into one (N, 3, H, W) float32 tensor in [0, 255] on {@code manager}'s device.
+   */
+  public static NDArray toTensor(List<byte[]> images, int width, int height, NDManager manager) {
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one image");
+    }
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException(
+          "image size must be positive, got " + width + "x" + height);
+    }
+    int size = Math.multiplyExact(Math.multiplyExact(width, height), 3);
+    byte[] packed = new byte[Math.multiplyExact(size, images.size())];
+    for (int i = 0; i < images.size(); i++) {
+      byte[] image = images.get(i);
+      if (image.length != size) {
+        throw new IllegalArgumentException(
+            "image "
+                + i
+                + " has "
+                + image.length
+                + " bytes, expected "
+                + size
+                + " for "
+                + width
+                + "x"
+                + height
+                + " RGB");
+      }
+      System.arraycopy(image, 0, packed, i * size, size);
+    }
+    NDArray nhwc =
+        manager.create(
+            ByteBuffer.wrap(packed), new Shape(images.size(), height, width, 3), DataType.UINT8);
+    return nhwc.transpose(0, 3, 1, 2).toType(DataType.FLOAT32, false);
+  }
+
+  /** A (N, 3, H, W) RGB tensor, clamped to [0, 255] and rounded, as N packed RGB images. */
+  public static List<byte[]> toImages(NDArray nchw) {
+    Shape s = nchw.getShape();
+    if (s.dimension() != 4 || s.get(1) != 3) {
+      throw new IllegalArgumentException("expected a (N, 3, H, W) tensor, got " + s);
+    }
+    int n = (int) s.get(0);
+    int size = Math.toIntExact(s.get(1) * s.get(2) * s.get(3));
+    byte[] packed =
+        nchw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(0, 2, 3, 1).toByteArray();
+    List<byte[]> images = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      images.add(Arrays.copyOfRange(packed, i * size, (i + 1) * size));
+    }
+    return images;
+  }
+}

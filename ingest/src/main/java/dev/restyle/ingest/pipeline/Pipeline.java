@@ -1,0 +1,353 @@
+package dev.restyle.ingest.pipeline;
+
+import dev.restyle.ingest.frame.Frame;
+import dev.restyle.ingest.inference.BatchProcessor;
+import dev.restyle.ingest.metrics.PipelineMetrics;
+import dev.restyle.ingest.sink.FrameSink;
+import dev.restyle.ingest.source.FrameSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stylises a stream: four stages on threads of their own, joined by bounded queues.
+ *
+ * <pre>
+ * source --decoded--> batcher --batches--> inference --processed--> sink
+ * </pre>
+ *
+ * <ul>
+ *   <li>the source stage reads frames and queues them; when the queue is full it waits (files: no
+ *       frame is ever dropped) or drops per the {@link OverflowPolicy} (live sources);
+ *   <li>the batcher groups them ({@link Batcher});
+ *   <li>the inference stage runs each batch through the {@link BatchProcessor} (the network);
+ *   <li>the sink stage writes frames in order, then {@linkplain FrameSink#finish() finishes} the
+ *       sink at the end of the stream.
+ * </ul>
+ *
+ * <p>The end of the stream travels down the queues; {@link #run} returns once the sink has
+ * finished. If any stage fails, every queue is aborted, which stops the other stages where they
+ * wait, and {@link #run} throws that first failure once all four threads have ended. The pipeline
+ * neither closes its source nor its sink: the caller does (closing an unfinished sink abandons its
+ * output).
+ *
+ * <p>One inference stage keeps frames in order; a pipeline runs once.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final FrameSource source;
+  private final BatchProcessor processor;
+  private final FrameSink sink;
+  private final Batcher batcher;
+  private final int queueCapacity;
+  private final OverflowPolicy overflow;
+  private final PipelineMetrics metrics;
+  private final PipelineListener listener;
+  private final String streamId;
+
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicReference<Failure> failure = new AtomicReference<>();
+  private final List<Channel<?>> channels = new ArrayList<>();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong framesIn = new AtomicLong();
+  private final AtomicLong framesOut = new AtomicLong();
+  private final AtomicLong decodeErrors = new AtomicLong();
+  private Channel<Frame> decoded;
+
+  private record Failure(String stage, Throwable cause) {}
+
+  private Pipeline(Builder b) {
+    this.source = b.source;
+    this.processor = b.processor;
+    this.sink = b.sink;
+    this.batcher = new Batcher(b.maxBatch, b.maxWait);
+    this.queueCapacity = b.queueCapacity > 0 ? b.queueCapacity : Math.max(8, 2 * b.maxBatch);
+    this.overflow = b.overflow;
+    this.streamId = source.info().streamId();
+    this.metrics = new PipelineMetrics(b.registry, streamId);
+    this.listener = b.listener;
+  }
+
+  /** A builder for a pipeline from {@code source} through {@code processor} to {@code sink}. */
+  public static Builder builder(FrameSource source, BatchProcessor processor, FrameSink sink) {
+    return new Builder(source, processor, sink);
+  }
+
+  /** The pipeline's meters. */
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Runs the stream to its end, blocking.
+   *
+   * @return what was done
+   * @throws IOException if the source or the sink failed to read or write
+   * @throws PipelineException if a stage failed otherwise (the network, a bug)
+   * @throws CancellationException if {@link #cancel} was called
+   * @throws InterruptedException if the calling thread was interrupted (the stages are stopped)
+   */
+  public PipelineResult run() throws IOException, InterruptedException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("a pipeline runs once");
+    }
+    long start = System.nanoTime();
+    decoded = channel("decoded", queueCapacity, overflow);
+    Channel<List<Frame>> batched = channel("batches", 2, OverflowPolicy.BLOCK);
+    Channel<Frame> processed = channel("processed", queueCapacity, OverflowPolicy.BLOCK);
+
+    List<Thread> threads =
+        List.of(
+            stage("source", () -> readSource(decoded)),
+            stage(
+                "batcher",
+                () -> {
+                  batcher.run(decoded, batched);
+                  batched.close();
+                }),
+            stage("inference", () -> infer(batched, processed)),
+            stage("sink", () -> write(processed)));
+    threads.forEach(Thread::start);
+    try {
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } catch (InterruptedException e) {
+      fail("caller", new CancellationException("the thread running the pipeline was interrupted"));
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+      throw e;
+    }
+    Failure failed = failure.get();
+    if (failed != null) {
+      rethrow(failed);
+    }
+    return new PipelineResult(
+        streamId,
+        framesIn.get(),
+        framesOut.get(),
+        decoded.dropped(),
+        decodeErrors.get(),
+        batches.get(),
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Stops a running pipeline: {@link #run} throws a {@link CancellationException}. */
+  public void cancel() {
+    fail("caller", new CancellationException("the pipeline was cancelled"));
+  }
+
+  private <T> Channel<T> channel(String name, int capacity, OverflowPolicy policy) {
+    Channel<T> channel = new Channel<>(name, capacity, policy, item -> metrics.frameDropped());
+    synchronized (channels) {
+      channels.add(channel);
+    }
+    metrics.queueDepth(name, channel::size);
+    if (failure.get() != null) {
+      channel.abort(failure.get().cause());
+    }
+    return channel;
+  }
+
+  private void readSource(Channel<Frame> out) throws IOException, InterruptedException {
+    long reported = 0;
+    while (true) {
+      Frame frame = source.read();
+      long errors = source.decodeErrors();
+      if (errors > reported) {
+        metrics.addDecodeErrors(errors - reported);
+        decodeErrors.set(errors);
+        reported = errors;
+      }
+      if (frame == null) {
+        break;
+      }
+      framesIn.incrementAndGet();
+      metrics.frameIn();
+      out.put(frame);
+    }
+    out.close();
+  }
+
+  private void infer(Channel<List<Frame>> in, Channel<Frame> out) throws InterruptedException {
+    List<Frame> batch;
+    while ((batch = in.take()) != null) {
+      long begin = System.nanoTime();
+      List<Frame> result = processor.process(List.copyOf(batch));
+      metrics.batch(batch.size(), System.nanoTime() - begin);
+      batches.incrementAndGet();
+      check(batch, result);
+      for (Frame frame : result) {
+        out.put(frame);
+      }
+    }
+    out.close();
+  }
+
+  /** A processor must give back the frames it was given, in order. */
+  private static void check(List<Frame> batch, List<Frame> result) {
+    if (result == null || result.size() != batch.size()) {
+      throw new IllegalStateException(
+          "the processor returned "
+              + (result == null ? "nothing" : result.size() + " frames")
+              + " for a batch of "
+              + batch.size());
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Frame in = batch.get(i);
+      Frame out = result.get(i);
+      if (out.index() != in.index() || out.ptsMicros() != in.ptsMicros()) {
+        throw new IllegalStateException(
+            "the processor returned " + out + " in place of " + in + ": frames must keep order");
+      }
+    }
+  }
+
+  private void write(Channel<Frame> in) throws IOException, InterruptedException {
+    Frame frame;
+    while ((frame = in.take()) != null) {
+      try {
+        sink.write(frame);
+      } catch (IOException | RuntimeException e) {
+        metrics.encodeError();
+        throw e;
+      }
+      metrics.frameOut(frame.createdNanos());
+      listener.frameWritten(frame, framesOut.incrementAndGet());
+    }
+    sink.finish();
+  }
+
+  /** A body of work that a stage thread runs. */
+  @FunctionalInterface
+  private interface StageBody {
+    void run() throws Exception;
+  }
+
+  private Thread stage(String name, StageBody body) {
+    return Thread.ofPlatform()
+        .name("restyle-" + name + "-" + streamId)
+        .daemon(true)
+        .unstarted(
+            () -> {
+              try {
+                body.run();
+                LOG.debug("{} stage of {} done", name, streamId);
+              } catch (ChannelAbortedException e) {
+                LOG.debug("{} stage of {} stopped: {}", name, streamId, e.getMessage());
+              } catch (Throwable t) {
+                fail(name, t);
+              }
+            });
+  }
+
+  private void fail(String stage, Throwable cause) {
+    if (failure.compareAndSet(null, new Failure(stage, cause))) {
+      if (cause instanceof CancellationException) {
+        LOG.debug("pipeline {} cancelled", streamId);
+      } else {
+        LOG.debug("{} stage of {} failed; stopping the pipeline", stage, streamId, cause);
+      }
+      synchronized (channels) {
+        channels.forEach(c -> c.abort(cause));
+      }
+    }
+  }
+
+  /** Throws a stage's failure to the caller of {@link #run}, with the caller's stack on top. */
+  private static void rethrow(Failure failed) throws IOException {
+    Throwable cause = failed.cause();
+    if (cause instanceof CancellationException cancelled) {
+      CancellationException copy = new CancellationException(cancelled.getMessage());
+      copy.initCause(cancelled);
+      throw copy;
+    }
+    if (cause instanceof IOException io) {
+      throw new IOException(io.getMessage(), io);
+    }
+    throw new PipelineException(failed.stage(), cause);
+  }
+
+  /** Settings of a pipeline. */
+  public static final class Builder {
+    private final FrameSource source;
+    private final BatchProcessor processor;
+    private final FrameSink sink;
+    private int maxBatch = 4;
+    private Duration maxWait = Duration.ofMillis(100);
+    private int queueCapacity;
+    private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+    private MeterRegistry registry;
+    private PipelineListener listener = PipelineListener.NONE;
+
+    private Builder(FrameSource source, BatchProcessor processor, FrameSink sink) {
+      this.source = Objects.requireNonNull(source, "source");
+      this.processor = Objects.requireNonNull(processor, "processor");
+      this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /** The most frames per network pass (default 4). */
+    public Builder maxBatch(int maxBatch) {
+      if (maxBatch < 1) {
+        throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+      }
+      this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /** How long a batch waits for more frames after its first (default 100 ms). */
+    public Builder maxWait(Duration maxWait) {
+      if (maxWait.isNegative()) {
+        throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+      }
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    /** Frames each frame queue holds (default twice the batch, at least 8). */
+    public Builder queueCapacity(int frames) {
+      if (frames < 1) {
+        throw new IllegalArgumentException("queue capacity must be at least 1, got " + frames);
+      }
+      this.queueCapacity = frames;
+      return this;
+    }
+
+    /** What the source's queue does when full (default {@link OverflowPolicy#BLOCK}). */
+    public Builder overflow(OverflowPolicy overflow) {
+      this.overflow = Objects.requireNonNull(overflow, "overflow");
+      return this;
+    }
+
+    /** Where the meters go (default a new {@link SimpleMeterRegistry}). */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Told of each frame written. */
+    public Builder listener(PipelineListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Pipeline build() {
+      if (registry == null) {
+        registry = new SimpleMeterRegistry();
+      }
+      return new Pipeline(this);
+    }
+  }
+}

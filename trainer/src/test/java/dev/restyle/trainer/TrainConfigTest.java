@@ -1,0 +1,173 @@
+package dev.restyle.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restyle.engine.TestImages;
+import dev.restyle.engine.loss.LossNetworks;
+import dev.restyle.engine.network.Architecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainConfigTest {
+  @TempDir Path dir;
+
+  private Path style;
+  private Path photos;
+
+  @BeforeEach
+  void createInputs() throws IOException {
+    style = TestImages.write(TestImages.stripes(32, 32, 4), dir.resolve("style.png"));
+    photos = Files.createDirectory(dir.resolve("photos"));
+  }
+
+  @Test
+  void defaultsAreValid() {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    assertEquals(Architecture.JOHNSON, config.architecture());
+    assertEquals(LossNetworks.RANDOM_PYRAMID, config.lossNetwork());
+    assertEquals(Path.of("runs", "wave"), config.output());
+    assertNull(config.vggWeights());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TrainConfigs.from(sample())
+                    .set("name", "Bad Name!")
+                    .set("style", dir.resolve("missing.jpg"))
+                    .set("steps", -5)
+                    .set("lossNetwork", "alexnet")
+                    .set("width", 0.3)
+                    .build());
+    String message = e.getMessage();
+    assertTrue(message.contains("name must be"), message);
+    assertTrue(message.contains("'Bad Name!'"), message);
+    assertTrue(message.contains("style image"), message);
+    assertTrue(message.contains("missing.jpg"), message);
+    assertTrue(message.contains("steps must be positive, got -5"), message);
+    assertTrue(message.contains("lossNetwork"), message);
+    assertTrue(message.contains("alexnet"), message);
+    assertTrue(message.contains("width"), message);
+    assertTrue(message.contains("0.3"), message);
+    assertFalse(message.contains("batchSize"), "valid fields are not reported: " + message);
+    assertFalse(message.contains("photos"), "valid fields are not reported: " + message);
+    assertEquals(5, message.split("; ").length, message);
+  }
+
+  @Test
+  void numericRangesAreChecked() {
+    String message =
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    TrainConfigs.from(sample())
+                        .set("photos", dir.resolve("no-photos"))
+                        .set("output", null)
+                        .set("batchSize", 0)
+                        .set("cropSize", 30)
+                        .set("styleSize", 8)
+                        .set("learningRate", 1.5)
+                        .set("contentWeight", -1)
+                        .set("residualBlocks", 0)
+                        .set("logEvery", 0)
+                        .set("previewEvery", 0)
+                        .set("checkpointEvery", 0)
+                        .build())
+            .getMessage();
+    for (String problem :
+        new String[] {
+          "photos folder",
+          "output folder is required",
+          "batchSize must be positive",
+          "cropSize must be a multiple of 4",
+          "styleSize must be at least 16",
+          "learningRate must be in (0, 1)",
+          "must not be negative",
+          "residualBlocks",
+          "logEvery must be positive",
+          "previewEvery must be positive",
+          "checkpointEvery must be positive"
+        }) {
+      assertTrue(message.contains(problem), "'" + problem + "' in: " + message);
+    }
+  }
+
+  @Test
+  void yamlRoundTrip() throws IOException {
+    TrainConfig config = sample();
+    Path yaml = dir.resolve("config.yaml");
+    config.writeYaml(yaml);
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("name: \"tiny\"") || text.contains("name: tiny"), text);
+    assertFalse(text.contains("vggWeights"), "null fields are left out: " + text);
+    assertEquals(config, TrainConfig.readYaml(yaml));
+  }
+
+  @Test
+  void jsonRoundTrip() throws IOException {
+    TrainConfig config = sample();
+    assertEquals(config, TrainConfig.fromJson(config.toJson()));
+    TrainConfig withVgg =
+        TrainConfigs.from(config)
+            .set("lossNetwork", "vgg16")
+            .set("vggWeights", dir.resolve("vgg16.pth"))
+            .build();
+    assertEquals(withVgg, TrainConfig.fromJson(withVgg.toJson()));
+  }
+
+  @Test
+  void relativePathsSurviveTheRoundTrip() throws IOException {
+    // What TrainConfig.defaults and the command line produce: output runs/NAME.
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    assertEquals(config.output(), TrainConfig.fromJson(config.toJson()).output());
+    Path yaml = dir.resolve("config.yaml");
+    config.writeYaml(yaml);
+    assertEquals(config.output(), TrainConfig.readYaml(yaml).output());
+  }
+
+  @Test
+  void invalidValueInYamlIsRefused() throws IOException {
+    Path yaml = dir.resolve("bad.yaml");
+    sample().writeYaml(yaml);
+    Files.writeString(yaml, Files.readString(yaml).replace("steps: 40", "steps: -1"));
+    IOException e = assertThrows(IOException.class, () -> TrainConfig.readYaml(yaml));
+    assertTrue(e.getMessage().contains("steps must be positive, got -1"), e.getMessage());
+  }
+
+  @Test
+  void incompleteYamlNamesTheMissingFields() throws IOException {
+    // A hand-written config that leaves fields out must fail with the config's own message,
+    // not with an exception from inside the validation.
+    Path yaml = dir.resolve("partial.yaml");
+    Files.writeString(yaml, "name: tiny\nsteps: 10\n");
+    IOException e = assertThrows(IOException.class, () -> TrainConfig.readYaml(yaml));
+    assertTrue(e.getMessage().contains("invalid training config"), e.getMessage());
+    assertTrue(e.getMessage().contains("lossNetwork"), e.getMessage());
+    assertTrue(e.getMessage().contains("batchSize must be positive"), e.getMessage());
+  }
+
+  /** A small valid config with every path absolute. */
+  private TrainConfig sample() {
+    return TrainConfigs.from(TrainConfig.defaults("tiny", style, photos))
+        .set("output", dir.resolve("out"))
+        .set("steps", 40)
+        .set("cropSize", 32)
+        .set("styleSize", 48)
+        .set("learningRate", 1e-2)
+        .set("tvWeight", 0.5)
+        .set("width", 0.25)
+        .set("residualBlocks", 1)
+        .build();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.restyle.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.restyle.engine.TestImages;
+import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.CorruptFileException;
+import dev.restyle.engine.network.NetworkFile;
+import dev.restyle.engine.network.Tensor;
+import dev.restyle.engine.optim.Progress;
+import dev.restyle.engine.registry.StyleRegistry;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private static final String NAME = "tiny";
+
+  @TempDir static Path inputs;
+  private static Path style;
+  private static Path photos;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void createInputs() throws IOException {
+    photos = Files.createDirectory(inputs.resolve("photos"));
+    for (int i = 0; i < 6; i++) {
+      String name = "photo-" + i + (i % 2 == 0 ? ".png" : ".jpg");
+      TestImages.write(TestImages.photo(48, 48, i), photos.resolve(name));
+    }
+    style = TestImages.write(TestImages.stripes(48, 48, 6), inputs.resolve("style.png"));
+  }
+
+  /** A network small enough to train in seconds: 32x32 crops, width 0.25, one residual block. */
+  private static TrainConfig config(Path output, int steps, int checkpointEvery) {
+    return TrainConfigs.from(TrainConfig.defaults(NAME, style, photos))
+        .set("output", output)
+        .set("steps", steps)
+        .set("batchSize", 2)
+        .set("cropSize", 32)
+        .set("styleSize", 48)
+        .set("learningRate", 1e-2)
+        .set("width", 0.25)
+        .set("residualBlocks", 1)
+        .set("logEvery", 5)
+        .set("previewEvery", 20)
+        .set("checkpointEvery", checkpointEvery)
+        .build();
+  }
+
+  @Test
+  void trainsSavesAndInstallsANetwork() throws IOException {
+    Path out = dir.resolve("run");
+    Path styles = dir.resolve("styles");
+    TrainConfig config = config(out, 40, 20);
+    List<Long> steps = new ArrayList<>();
+    Progress progress =
+        (step, total, values) -> {
+          steps.add(step);
+          assertEquals(40, total);
+          assertTrue(Double.isFinite(values.get("loss")), "loss at step " + step);
+        };
+
+    Trainer.Result result = new Trainer(config, styles).run(null, progress);
+
+    assertEquals(40, steps.size());
+    assertEquals(40L, steps.get(39));
+    assertEquals(40, result.steps());
+    assertEquals(40, result.last().step());
+
+    List<double[]> rows = lossRows(out.resolve("losses.csv"));
+    assertEquals(8, rows.size(), "a row every 5 steps");
+    double first = (rows.get(0)[1] + rows.get(1)[1]) / 2;
+    double last = (rows.get(6)[1] + rows.get(7)[1]) / 2;
+    assertTrue(last < first, "loss fell from " + first + " to " + last);
+
+    Path network = out.resolve(NAME + NetworkFile.EXTENSION);
+    assertEquals(network, result.network());
+    for (String file : List.of("config.yaml", "losses.csv", "checkpoint.ckpt")) {
+      assertTrue(Files.isRegularFile(out.resolve(file)), file);
+    }
+    assertEquals(config, TrainConfig.readYaml(out.resolve("config.yaml")));
+    BufferedImage plot = ImageIO.read(out.resolve("losses.png").toFile());
+    assertTrue(plot.getWidth() > 100 && plot.getHeight() > 100, "a plot");
+    for (String preview : List.of("step-000020.jpg", "step-000040.jpg")) {
+      BufferedImage image = ImageIO.read(out.resolve("previews").resolve(preview).toFile());
+      assertEquals(48, image.getWidth(), preview + " is the first photo, stylised");
+    }
+
+    NetworkFile saved = NetworkFile.load(network);
+    assertEquals(new Architecture(0.25, 1), saved.architecture());
+    assertTrue(saved.description().contains(NAME), saved.description());
+    assertEquals(config, TrainConfig.fromJson(saved.trainingConfig()));
+
+    Path installed = styles.resolve(NAME + NetworkFile.EXTENSION);
+    assertEquals(installed, result.installed());
+    assertArrayEquals(Files.readAllBytes(network), Files.readAllBytes(installed));
+    assertEquals(saved.weights(), StyleRegistry.withUserDirectory(styles).load(NAME).weights());
+
+    Checkpoint checkpoint = Checkpoint.load(out.resolve("checkpoint.ckpt"));
+    assertEquals(40, checkpoint.step());
+    assertEquals(config, checkpoint.config());
+    assertEquals(saved.weights(), checkpoint.network().weights());
+    assertEquals(2 * saved.weights().size(), checkpoint.optimiserState().size(), "Adam's m and v");
+  }
+
+  @Test
+  void resumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
+    Path styles = dir.resolve("styles");
+    Path resumedRun = dir.resolve("resumed");
+    new Trainer(config(resumedRun, 6, 3), styles).run(null, Progress.NONE);
+    Checkpoint checkpoint = Checkpoint.load(resumedRun.resolve("checkpoint.ckpt"));
+    assertEquals(6, checkpoint.step());
+
+    List<Long> resumedSteps = new ArrayList<>();
+    new Trainer(config(resumedRun, 10, 3), styles)
+        .run(checkpoint, (step, total, values) -> resumedSteps.add(step));
+    assertEquals(List.of(7L, 8L, 9L, 10L), resumedSteps, "continues after the checkpoint");
+
+    Path straightRun = dir.resolve("straight");
+    new Trainer(config(straightRun, 10, 3), styles).run(null, Progress.NONE);
+
+    Map<String, Tensor> resumed = NetworkFile.load(resumedRun.resolve("tiny.rsn")).weights();
+    Map<String, Tensor> straight = NetworkFile.load(straightRun.resolve("tiny.rsn")).weights();
+    assertEquals(straight.keySet(), resumed.keySet());
+    straight.forEach(
+        (name, t) -> assertArrayEquals(t.data(), resumed.get(name).data(), 1e-4f, name));
+
+    List<double[]> log = lossRows(resumedRun.resolve("losses.csv"));
+    assertEquals(List.of(5.0, 6.0, 10.0), log.stream().map(r -> r[0]).toList(), "log kept");
+  }
+
+  @Test
+  void corruptCheckpointIsRefused() throws IOException {
+    Path out = dir.resolve("run");
+    new Trainer(config(out, 2, 2), dir.resolve("styles")).run(null, Progress.NONE);
+    Path file = out.resolve("checkpoint.ckpt");
+    Checkpoint.load(file);
+
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 100] ^= 0x10;
+    Files.write(file, bytes);
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> Checkpoint.load(file));
+    assertTrue(e.getMessage().contains("hash"), e.getMessage());
+
+    CorruptFileException notACheckpoint =
+        assertThrows(CorruptFileException.class, () -> Checkpoint.load(out.resolve("tiny.rsn")));
+    assertTrue(
+        notACheckpoint.getMessage().contains("not a checkpoint"), notACheckpoint.getMessage());
+  }
+
+  /** The rows of a losses.csv as numbers, header dropped. */
+  private static List<double[]> lossRows(Path csv) throws IOException {
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals(LossLog.HEADER, lines.get(0));
+    List<double[]> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(",");
+      double[] row = new double[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        row[i] = Double.parseDouble(fields[i]);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+}
