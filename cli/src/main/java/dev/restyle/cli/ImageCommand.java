@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,25 +29,11 @@ final class ImageCommand implements Callable<Integer> {
       description = "input image (JPEG, PNG, BMP, GIF); omitted: a bundled sample picture")
   Path input;
 
-  @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
-  String style;
-
   @Option(
       names = {"-o", "--output"},
       required = true,
       description = "output image (.jpg or .png)")
   Path output;
-
-  @Option(
-      names = "--strength",
-      defaultValue = "1.0",
-      description = "0 = the photo, 1 = full style (default ${DEFAULT-VALUE})")
-  float strength;
-
-  @Option(
-      names = "--preserve-colours",
-      description = "keep the photo's colours, take only the style's texture")
-  boolean preserveColours;
 
   private static BufferedImage samplePicture() throws IOException {
     try (InputStream in = ImageCommand.class.getResourceAsStream("sample.jpg")) {
@@ -57,13 +44,15 @@ final class ImageCommand implements Callable<Integer> {
     }
   }
 
+  @Mixin StyleChoice choice;
+
   @Override
   public Integer call() throws Exception {
-    StyleOptions options = new StyleOptions(strength, preserveColours);
+    StyleOptions options = choice.options();
     ImageFiles.formatOf(output);
     BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
     Device device = Engine.getInstance().defaultDevice();
-    try (StyleNetwork network = StyleRegistry.standard().load(style).toNetwork(device)) {
+    try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
       long start = System.nanoTime();
       BufferedImage result = new Stylizer(network).stylize(image, options);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -74,7 +63,7 @@ final class ImageCommand implements Callable<Integer> {
           output,
           image.getWidth(),
           image.getHeight(),
-          style,
+          choice.style,
           seconds);
     }
     return 0;

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,9 +38,6 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
           "input video (MP4, MKV, MOV, WebM, AVI, ...); omitted: a 3-second sample clip drawn on"
               + " the fly")
   Path input;
-
-  @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
-  String style;
 
   @Option(
       names = {"-o", "--output"},
@@ -59,20 +57,11 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
       description = "how long a batch waits for more frames, in ms (default ${DEFAULT-VALUE})")
   long maxWaitMillis;
 
-  @Option(
-      names = "--strength",
-      defaultValue = "1.0",
-      description = "0 = the video, 1 = full style (default ${DEFAULT-VALUE})")
-  float strength;
-
-  @Option(
-      names = "--preserve-colours",
-      description = "keep the video's colours, take only the style's texture")
-  boolean preserveColours;
+  @Mixin StyleChoice choice;
 
   @Override
   public Integer call() throws Exception {
-    StyleOptions options = new StyleOptions(strength, preserveColours);
+    StyleOptions options = choice.options();
     if (batch != null && batch < 1) {
       throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
     }
@@ -104,7 +93,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
           result.framesOut(),
           result.elapsed().toNanos() / 1e9,
           result.framesPerSecond(),
-          style,
+          choice.style,
           result.decodeErrors() > 0
               ? ", " + result.decodeErrors() + " decode errors, see the log"
               : "");
@@ -147,7 +136,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     try (VideoFileSource source = VideoFileSource.open(file, name)) {
       StreamInfo info = source.info();
       Device device = Engine.getInstance().defaultDevice();
-      try (StyleNetwork network = StyleRegistry.standard().load(style).toNetwork(device);
+      try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device);
           VideoFileSink sink =
               VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);
           ProgressBars bar = new ProgressBars("video", info.estimatedFrames(), 0)) {
