@@ -147,14 +147,27 @@ class TrainConfigTest {
 
   @Test
   void incompleteYamlNamesTheMissingFields() throws IOException {
-    // A hand-written config that leaves fields out must fail with the config's own message,
-    // not with an exception from inside the validation.
+    // Fields a hand-written config leaves out take the defaults; the ones without a default
+    // (style, photos) are reported with the config's own message, not an exception from inside.
     Path yaml = dir.resolve("partial.yaml");
     Files.writeString(yaml, "name: tiny\nsteps: 10\n");
     IOException e = assertThrows(IOException.class, () -> TrainConfig.readYaml(yaml));
     assertTrue(e.getMessage().contains("invalid training config"), e.getMessage());
-    assertTrue(e.getMessage().contains("lossNetwork"), e.getMessage());
-    assertTrue(e.getMessage().contains("batchSize must be positive"), e.getMessage());
+    assertTrue(e.getMessage().contains("style image null"), e.getMessage());
+    assertTrue(e.getMessage().contains("photos folder null"), e.getMessage());
+  }
+
+  @Test
+  void partialYamlTakesTheDefaults() throws IOException {
+    Path yaml = dir.resolve("short.yaml");
+    Files.writeString(
+        yaml, "name: tiny\nstyle: " + style + "\nphotos: " + photos + "\nsteps: 10\n");
+    TrainConfig config = TrainConfig.readYaml(yaml);
+    TrainConfig defaults = TrainConfig.defaults("tiny", style, photos);
+    assertEquals(10, config.steps());
+    assertEquals(defaults.batchSize(), config.batchSize());
+    assertEquals(defaults.lossNetwork(), config.lossNetwork());
+    assertEquals(Path.of("runs", "tiny"), config.output());
   }
 
   /** A small valid config with every path absolute. */
