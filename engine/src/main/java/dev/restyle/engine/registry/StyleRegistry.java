@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restyle.engine.network.CorruptFileException;
 import dev.restyle.engine.network.NetworkFile;
+import dev.restyle.engine.util.RestyleHome;
 import dev.restyle.engine.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,12 +67,7 @@ public final class StyleRegistry {
 
   /** {@code $RESTYLE_HOME/styles}, or {@code ~/.restyle/styles}. */
   public static Path defaultUserDirectory() {
-    String home = System.getenv("RESTYLE_HOME");
-    Path root =
-        home != null && !home.isBlank()
-            ? Path.of(home)
-            : Path.of(System.getProperty("user.home"), ".restyle");
-    return root.resolve("styles");
+    return RestyleHome.resolve("styles");
   }
 
   public Path userDirectory() {

@@ -1,6 +1,7 @@
 package dev.restyle.engine.weights;
 
 import dev.restyle.engine.network.CorruptFileException;
+import dev.restyle.engine.util.RestyleHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +77,7 @@ public final class WeightsResolver {
 
   /** {@code $RESTYLE_HOME/weights}, or {@code ~/.restyle/weights}. */
   public static Path defaultDownloadDirectory() {
-    String home = System.getenv("RESTYLE_HOME");
-    Path root =
-        home != null && !home.isBlank()
-            ? Path.of(home)
-            : Path.of(System.getProperty("user.home"), ".restyle");
-    return root.resolve("weights");
+    return RestyleHome.resolve("weights");
   }
 
   /**
