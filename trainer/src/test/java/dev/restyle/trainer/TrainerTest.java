@@ -41,7 +41,7 @@ class TrainerTest {
       String name = "photo-" + i + (i % 2 == 0 ? ".png" : ".jpg");
       TestImages.write(TestImages.photo(48, 48, i), photos.resolve(name));
     }
-    style = TestImages.write(TestImages.stripes(48, 48, 6), inputs.resolve("style.png"));
+    style = TestImages.write(TestImages.photo(48, 48, 99), inputs.resolve("style.png"));
   }
 
   /** A network small enough to train in seconds: 32x32 crops, width 0.25, one residual block. */
@@ -52,7 +52,7 @@ class TrainerTest {
         .set("batchSize", 2)
         .set("cropSize", 32)
         .set("styleSize", 48)
-        .set("learningRate", 3e-3)
+        .set("learningRate", 1e-3)
         .set("width", 0.25)
         .set("residualBlocks", 1)
         .set("logEvery", 5)
@@ -119,8 +119,9 @@ class TrainerTest {
 
   @Test
   @Disabled(
-      "resume is not yet bit-exact on CPU (weights differ by ~1e-4 after a resume; MKL"
-          + " results vary with thread timing and memory alignment): to be fixed")
+      "flaky: in about half of the runs the resumed network differs from the uninterrupted one"
+          + " (up to ~7% in a weight after 4 steps); the checkpoint itself round-trips exactly."
+          + " Suspected non-deterministic memory in the DJL bridge; to be found")
   void resumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
     Path styles = dir.resolve("styles");
     Path resumedRun = dir.resolve("resumed");
@@ -140,7 +141,7 @@ class TrainerTest {
     Map<String, Tensor> straight = NetworkFile.load(straightRun.resolve("tiny.rsn")).weights();
     assertEquals(straight.keySet(), resumed.keySet());
     straight.forEach(
-        (name, t) -> assertArrayEquals(t.data(), resumed.get(name).data(), 1e-4f, name));
+        (name, t) -> assertArrayEquals(t.data(), resumed.get(name).data(), 1e-5f, name));
 
     List<double[]> log = lossRows(resumedRun.resolve("losses.csv"));
     assertEquals(List.of(5.0, 6.0, 10.0), log.stream().map(r -> r[0]).toList(), "log kept");

@@ -19,6 +19,9 @@ import java.util.List;
  * networks.
  */
 public final class PerceptualLoss implements AutoCloseable {
+  /** Smallest normaliser of a style layer, as a share of the largest layer's. */
+  static final float NORMALISER_FLOOR = 1e-3f;
+
   private final LossNetwork network;
   private final LossWeights weights;
   private final NDManager manager;
@@ -42,8 +45,8 @@ public final class PerceptualLoss implements AutoCloseable {
       for (NDArray feature : network.extract(input).style()) {
         NDArray mean = channelMeans(feature);
         NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
-        NDArray energy = gram.square().sum().add(1e-8f);
-        NDArray meanEnergy = mean.square().sum().add(1e-8f);
+        NDArray energy = gram.square().sum();
+        NDArray meanEnergy = mean.square().sum();
         for (NDArray a : List.of(gram, energy, mean, meanEnergy)) {
           a.attach(manager);
         }
@@ -53,6 +56,27 @@ public final class PerceptualLoss implements AutoCloseable {
         styleMeanEnergy.add(meanEnergy);
       }
     }
+    floorAtShareOfLargest(styleEnergy);
+    floorAtShareOfLargest(styleMeanEnergy);
+  }
+
+  /**
+   * Raises every normaliser to at least {@link #NORMALISER_FLOOR} of the largest: a style image
+   * that is flat at some scale (a poster, or a small image whose coarse pyramid levels are uniform)
+   * would otherwise divide that layer's error by almost zero and drown every other term.
+   */
+  private static void floorAtShareOfLargest(List<NDArray> normalisers) {
+    float largest = 0;
+    for (NDArray n : normalisers) {
+      largest = Math.max(largest, n.getFloat());
+    }
+    float floor = Math.max(largest * NORMALISER_FLOOR, 1e-8f);
+    normalisers.replaceAll(
+        n -> {
+          NDArray floored = n.maximum(floor);
+          floored.attach(n.getManager());
+          return floored;
+        });
   }
 
   /** Loss terms of a batch, each a scalar owned by the manager of {@code output}. */

@@ -76,6 +76,20 @@ class PerceptualLossTest {
   }
 
   @Test
+  void aStyleFlatAtCoarseScalesDoesNotDrownTheOtherTerms() {
+    // 6-pixel stripes on 48 pixels are uniform after a few Gaussian halvings: without a floor on
+    // the per-layer normalisers those layers divided by ~0 and the style loss reached ~1e5.
+    NDArray style = tensor(TestImages.stripes(48, 48, 6));
+    NDArray photo = tensor(TestImages.photo(48, 48, 4));
+    try (RandomPyramidLossNetwork fiveLevels =
+            new RandomPyramidLossNetwork(RandomPyramidSpec.DEFAULT, manager.getDevice());
+        PerceptualLoss loss = new PerceptualLoss(fiveLevels, style, WEIGHTS)) {
+      float styleLoss = loss.compute(photo, loss.contentTargets(photo)).style().getFloat();
+      assertTrue(styleLoss > 1e-2 && styleLoss < 1e3, "style loss " + styleLoss);
+    }
+  }
+
+  @Test
   void contentLossGrowsWithTheDifference() {
     NDArray style = tensor(TestImages.stripes(32, 32, 6));
     NDArray photo = tensor(TestImages.photo(32, 32, 2));
