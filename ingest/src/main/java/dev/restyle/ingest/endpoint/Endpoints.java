@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +40,8 @@ public final class Endpoints {
   private final Map<String, SinkProvider> sinks;
 
   private Endpoints(Map<String, SourceProvider> sources, Map<String, SinkProvider> sinks) {
-    this.sources = Map.copyOf(sources);
-    this.sinks = Map.copyOf(sinks);
+    this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    this.sinks = Collections.unmodifiableMap(new LinkedHashMap<>(sinks));
   }
 
   /** Files and FFmpeg's live protocols. */
@@ -49,10 +50,10 @@ public final class Endpoints {
     Map<String, SinkProvider> sinks = new LinkedHashMap<>();
     sources.put(FILE, new FileSources());
     SourceProvider live = new LiveSources();
-    for (String scheme : new String[] {"rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "srt"}) {
+    for (String scheme :
+        new String[] {"rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "srt", "udp"}) {
       sources.put(scheme, live);
     }
-    sources.put("udp", live);
     sinks.put(FILE, new FileSinks());
     SinkProvider push = new PushSinks();
     for (String scheme : new String[] {"rtsp", "rtsps", "rtmp", "rtmps"}) {

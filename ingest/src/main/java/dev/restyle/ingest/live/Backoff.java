@@ -30,18 +30,23 @@ public record Backoff(Duration initial, Duration max, double multiplier, int max
       Duration initial, Duration max, double multiplier, int maxAttempts) {
     List<String> problems = new ArrayList<>();
     if (initial == null || initial.isNegative() || initial.isZero()) {
-      problems.add("initialDelay must be positive, got " + initial);
+      problems.add("initialDelay: must be positive, got " + millis(initial));
     }
     if (max == null || (initial != null && max.compareTo(initial) < 0)) {
-      problems.add("maxDelay must be at least initialDelay (" + initial + "), got " + max);
+      problems.add(
+          "maxDelay: must be at least initialDelay (" + millis(initial) + "), got " + millis(max));
     }
     if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
-      problems.add("multiplier must be at least 1, got " + multiplier);
+      problems.add("multiplier: must be at least 1, got " + multiplier);
     }
     if (maxAttempts < 0) {
-      problems.add("maxAttempts must be 0 (never give up) or positive, got " + maxAttempts);
+      problems.add("maxAttempts: must be 0 (never give up) or positive, got " + maxAttempts);
     }
     return problems;
+  }
+
+  private static String millis(Duration d) {
+    return d == null ? "nothing" : d.toMillis() + "ms";
   }
 
   /** The wait before attempt {@code attempt} (1 for the first retry). */
