@@ -115,7 +115,7 @@ final class StreamCommand implements Callable<Integer> {
     putIf(sink, "transport", outTransport);
     root.putObject("style")
         .put("name", choice.style)
-        .put("strength", choice.strength)
+        .put("strength", new java.math.BigDecimal(Float.toString(choice.strength)))
         .put("preserveColours", choice.preserveColours);
     if (batch != null) {
       root.put("batch", batch);
