@@ -13,14 +13,16 @@ import java.time.Duration;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A live source against a real RTSP server on 127.0.0.1 that goes away and comes back. Not tagged
- * slow (about 8 s) so that the default run covers the RTSP path; it skips where the server or
- * ffmpeg is missing.
+ * A live source over UDP against a real RTSP server on 127.0.0.1 (rtsp-server-perl, fed by an
+ * ffmpeg publisher) that goes away and comes back. The default run covers TCP with {@link
+ * LiveSourceTcpTest}.
  */
+@Tag("slow")
 class LiveSourceTest {
   static final SampleClip.Spec STILL = new SampleClip.Spec(96, 64, 10, 1, 8_000);
 
