@@ -11,6 +11,7 @@ import dev.restyle.ingest.inference.StylizeProcessor;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.service.PipelineService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,12 +31,14 @@ final class PipelineLauncher {
     Device device = Engine.getInstance().defaultDevice();
     PipelineService service =
         new PipelineService(config, endpoints(), PipelineService.registryFor(config));
+    // SIGTERM or Ctrl-C: end the stream, let the sink complete its output and the summary print.
+    CountDownLatch finished = new CountDownLatch(1);
     Thread onSignal =
         new Thread(
             () -> {
               service.stop();
               try {
-                service.awaitDone(20, TimeUnit.SECONDS);
+                finished.await(20, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -61,6 +64,8 @@ final class PipelineLauncher {
           service.summary());
       return 0;
     } finally {
+      System.out.flush();
+      finished.countDown();
       try {
         java.lang.Runtime.getRuntime().removeShutdownHook(onSignal);
       } catch (IllegalStateException shuttingDown) {
