@@ -70,6 +70,83 @@ class StreamSinkTest {
   }
 
   @Test
+  void pushesOverTcpToAListeningServer() throws Exception {
+    RtspTestServer.assumeAvailable();
+    FfmpegLog.install();
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path received = dir.resolve("received.mkv");
+    // ffmpeg as an RTSP server that takes one publisher's ANNOUNCE/RECORD over TCP
+    Process server =
+        new ProcessBuilder(
+                RtspTestServer.FFMPEG,
+                "-nostdin",
+                "-v",
+                "error",
+                "-rtsp_flags",
+                "listen",
+                "-rtsp_transport",
+                "tcp",
+                "-i",
+                "rtsp://127.0.0.1:" + port + "/in",
+                "-c",
+                "copy",
+                received.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("listen.log").toFile())
+            .start();
+    try {
+      StreamInfo info =
+          new StreamInfo(
+              "out", CLIP.width(), CLIP.height(), 10, -1, -1, "raw", Optional.empty(), 0);
+      StreamSink sink = null;
+      for (int attempt = 0; sink == null; attempt++) {
+        try {
+          sink =
+              StreamSink.open(
+                  "rtsp://127.0.0.1:" + port + "/in", info, StreamSink.Settings.DEFAULT);
+        } catch (java.io.IOException notListeningYet) {
+          if (attempt == 50) {
+            throw notListeningYet;
+          }
+          Thread.sleep(100);
+        }
+      }
+      try (StreamSink open = sink) {
+        for (int i = 0; i < CLIP.frames(); i++) {
+          BufferedImage picture = SampleClip.frame(CLIP, i);
+          byte[] rgb = new byte[CLIP.width() * CLIP.height() * 3];
+          for (int y = 0; y < CLIP.height(); y++) {
+            for (int x = 0; x < CLIP.width(); x++) {
+              int p = picture.getRGB(x, y);
+              int at = 3 * (y * CLIP.width() + x);
+              rgb[at] = (byte) (p >> 16);
+              rgb[at + 1] = (byte) (p >> 8);
+              rgb[at + 2] = (byte) p;
+            }
+          }
+          open.write(new Frame("out", i, i * 100_000L, 96, 64, rgb, System.nanoTime()));
+        }
+        open.finish();
+      }
+      assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "ffmpeg did not end");
+    } finally {
+      server.destroyForcibly();
+    }
+    List<Long> timestamps = new ArrayList<>();
+    List<BufferedImage> frames = RtspPipelineTest.decode(received, timestamps);
+    assertEquals(CLIP.frames(), frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      double diff =
+          RtspPipelineTest.meanAbsDiff(
+              frames.get(i), RtspPipelineTest.copy(SampleClip.frame(CLIP, i)));
+      assertTrue(diff < 12, "frame " + i + " differs by " + diff);
+    }
+  }
+
+  @Test
   void pushesToAnRtspServer() throws Exception {
     RtspTestServer.assumeAvailable();
     FfmpegLog.install();
