@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ImageCommand.class,
       VideoCommand.class,
+      StreamCommand.class,
+      RunCommand.class,
       OptimizeCommand.class,
       TrainCommand.class,
       StylesCommand.class,
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
       "  restyle image me.jpg --style candy --strength 0.6 --preserve-colours -o me-candy.png",
       "  restyle video --style starry_night -o sample.mp4",
       "  restyle video clip.mp4 --style mosaic --strength 0.8 -o clip-mosaic.mp4",
+      "  restyle stream rtsp://camera.local/stream1 --style starry_night --out live.m3u8",
+      "  restyle run config/pipeline-rtsp.yaml",
       "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
       "  restyle train --style wave.jpg --photos photos/ --name wave",
       "  restyle train --resume runs/wave/checkpoint.ckpt",

@@ -7,11 +7,16 @@ import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.inference.StylizeProcessor;
+import dev.restyle.ingest.metrics.MetricsServer;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.sample.SampleClip;
 import dev.restyle.ingest.sink.VideoFileSink;
 import dev.restyle.ingest.source.VideoFileSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,11 +64,19 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin StyleChoice choice;
 
+  @Option(
+      names = "--metrics-port",
+      description = "serve Prometheus metrics at http://0.0.0.0:PORT/metrics while it runs (off)")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
     StyleOptions options = choice.options();
     if (batch != null && batch < 1) {
       throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
     }
     if (maxWaitMillis < 0) {
       throw new IllegalArgumentException(
@@ -133,6 +146,14 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
             },
             "restyle-video-shutdown");
     java.lang.Runtime.getRuntime().addShutdownHook(onInterrupt);
+    MeterRegistry registry =
+        metricsPort != null
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+            : new SimpleMeterRegistry();
+    MetricsServer server =
+        metricsPort != null
+            ? MetricsServer.start((PrometheusMeterRegistry) registry, "0.0.0.0", metricsPort)
+            : null;
     try (VideoFileSource source = VideoFileSource.open(file, name)) {
       StreamInfo info = source.info();
       Device device = Engine.getInstance().defaultDevice();
@@ -145,6 +166,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
             Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
                 .maxBatch(batch != null ? batch : defaultBatch(device))
                 .maxWait(Duration.ofMillis(maxWaitMillis))
+                .meterRegistry(registry)
                 .listener(
                     (frame, written) -> {
                       double seconds = (System.nanoTime() - start) / 1e9;
@@ -158,6 +180,9 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
         return pipeline.run();
       }
     } finally {
+      if (server != null) {
+        server.close();
+      }
       cleanedUp.countDown();
       try {
         java.lang.Runtime.getRuntime().removeShutdownHook(onInterrupt);

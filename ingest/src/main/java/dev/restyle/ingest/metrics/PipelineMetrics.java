@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -23,7 +24,8 @@ import java.util.function.IntSupplier;
  *   <li>{@value #BATCH_SIZE}: the distribution of batch sizes, in frames;
  *   <li>{@value #INFERENCE_LATENCY}: a timer of each batch's pass through the network;
  *   <li>{@value #FRAME_LATENCY}: a timer of each frame from the source producing it to the sink
- *       having written it (end to end).
+ *       having written it (end to end), with a histogram and the 50th, 90th and 99th percentiles
+ *       (client side, over the last two minutes).
  * </ul>
  *
  * <p>Registering a second pipeline with the same stream id in one registry shares its counters and
@@ -74,6 +76,10 @@ public final class PipelineMetrics {
         Timer.builder(FRAME_LATENCY)
             .description("time from a frame's decoding to its encoding")
             .tags(tags)
+            .publishPercentiles(0.5, 0.9, 0.99)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
   }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the source stage reads frames and queues them; when the queue is full it waits (files: no
  *       frame is ever dropped) or drops per the {@link OverflowPolicy} (live sources);
- *   <li>the batcher groups them ({@link Batcher});
+ *   <li>the batcher groups them ({@link Batcher}); with a dropping policy the queue behind it holds
+ *       one batch, replaced by a newer one if the network is busy (drops are counted per frame);
  *   <li>the inference stage runs each batch through the {@link BatchProcessor} (the network);
  *   <li>the sink stage writes frames in order, then {@linkplain FrameSink#finish() finishes} the
  *       sink at the end of the stream.
@@ -63,6 +64,7 @@ public final class Pipeline {
   private final AtomicLong framesIn = new AtomicLong();
   private final AtomicLong framesOut = new AtomicLong();
   private final AtomicLong decodeErrors = new AtomicLong();
+  private final AtomicLong framesDropped = new AtomicLong();
   private Channel<Frame> decoded;
 
   private record Failure(String stage, Throwable cause) {}
@@ -104,7 +106,12 @@ public final class Pipeline {
     }
     long start = System.nanoTime();
     decoded = channel("decoded", queueCapacity, overflow);
-    Channel<List<Frame>> batched = channel("batches", 2, OverflowPolicy.BLOCK);
+    // Live sources (a dropping policy) keep one batch waiting for the network, and replace it with
+    // a newer one rather than queue behind it: the network always takes the newest frames.
+    Channel<List<Frame>> batched =
+        overflow == OverflowPolicy.BLOCK
+            ? channel("batches", 2, OverflowPolicy.BLOCK)
+            : channel("batches", 1, overflow);
     Channel<Frame> processed = channel("processed", queueCapacity, OverflowPolicy.BLOCK);
 
     List<Thread> threads =
@@ -138,7 +145,7 @@ public final class Pipeline {
         streamId,
         framesIn.get(),
         framesOut.get(),
-        decoded.dropped(),
+        framesDropped.get(),
         decodeErrors.get(),
         batches.get(),
         Duration.ofNanos(System.nanoTime() - start));
@@ -150,7 +157,18 @@ public final class Pipeline {
   }
 
   private <T> Channel<T> channel(String name, int capacity, OverflowPolicy policy) {
-    Channel<T> channel = new Channel<>(name, capacity, policy, item -> metrics.frameDropped());
+    Channel<T> channel =
+        new Channel<>(
+            name,
+            capacity,
+            policy,
+            item -> {
+              int frames = item instanceof List<?> batch ? batch.size() : 1;
+              framesDropped.addAndGet(frames);
+              for (int i = 0; i < frames; i++) {
+                metrics.frameDropped();
+              }
+            });
     synchronized (channels) {
       channels.add(channel);
     }

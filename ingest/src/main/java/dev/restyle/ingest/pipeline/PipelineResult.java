@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param streamId the stream
  * @param framesIn frames read from the source
  * @param framesOut frames written to the sink
- * @param framesDropped frames dropped by the source queue's overflow policy
+ * @param framesDropped frames dropped by the queues' overflow policy (live sources)
  * @param decodeErrors damaged input the source skipped or concealed
  * @param batches network passes
  * @param elapsed wall time from start to the sink's completion
