@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ImageCommand.class,
       VideoCommand.class,
+      KafkaCommand.class,
+      KafkaSendCommand.class,
       OptimizeCommand.class,
       TrainCommand.class,
       StylesCommand.class,
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
       "  restyle image me.jpg --style candy --strength 0.6 --preserve-colours -o me-candy.png",
       "  restyle video --style starry_night -o sample.mp4",
       "  restyle video clip.mp4 --style mosaic --strength 0.8 -o clip-mosaic.mp4",
+      "  restyle kafka-send clip.mp4 --bootstrap 127.0.0.1:9092 --topic frames --stream cam1",
+      "  restyle kafka --bootstrap 127.0.0.1:9092 --in frames --out stylised --style starry_night",
       "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
       "  restyle train --style wave.jpg --photos photos/ --name wave",
       "  restyle train --resume runs/wave/checkpoint.ckpt",
