@@ -1,0 +1,188 @@
+package dev.restyle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.NetworkFile;
+import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.kafka.FrameHeaders;
+import dev.restyle.ingest.kafka.KafkaBroker;
+import dev.restyle.ingest.kafka.KafkaBrokerExtension;
+import dev.restyle.ingest.sample.SampleClip;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restyle kafka-send} then {@code restyle kafka} as a user runs them, against a real broker,
+ * with a tiny random style in a temporary home.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaCommandTest {
+  @TempDir Path dir;
+  private String userHome;
+
+  private record Outcome(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void loadNatives() {
+    Engine.getInstance();
+    FfmpegLog.install();
+  }
+
+  @BeforeEach
+  void useTemporaryHome() throws IOException {
+    assumeTrue(System.getenv("RESTYLE_HOME") == null, "RESTYLE_HOME would override user.home");
+    userHome = System.getProperty("user.home");
+    System.setProperty("user.home", dir.resolve("home").toString());
+    Path styles = Files.createDirectories(dir.resolve("home/.restyle/styles"));
+    Architecture architecture = new Architecture(0.25, 1);
+    try (StyleNetwork net = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
+      new NetworkFile(architecture, "tiny", "{}", net.weights())
+          .save(styles.resolve("tiny" + NetworkFile.EXTENSION));
+    }
+  }
+
+  @AfterEach
+  void restoreHome() {
+    if (userHome != null) {
+      System.setProperty("user.home", userHome);
+    }
+  }
+
+  @Test
+  void sendsAVideoToATopicAndStylisesItIntoAnother(KafkaBroker broker) throws Exception {
+    String name = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    Path clip = dir.resolve("clip.mp4");
+    SampleClip.write(clip, new SampleClip.Spec(64, 48, 10, 10, 0));
+
+    Outcome sent =
+        run(
+            "kafka-send",
+            clip.toString(),
+            "--bootstrap",
+            broker.bootstrap(),
+            "--topic",
+            name + ".frames",
+            "--stream",
+            "cam9",
+            "--partitions",
+            "2");
+    assertEquals(0, sent.exitCode(), sent.err());
+    assertTrue(sent.out().contains("10 frames of 64x48 as jpeg, stream cam9"), sent.out());
+
+    Outcome styled =
+        run(
+            "kafka",
+            "--bootstrap",
+            broker.bootstrap(),
+            "--in",
+            name + ".frames",
+            "--out",
+            name + ".stylised",
+            "--group",
+            name,
+            "--style",
+            "tiny",
+            "--max-frames",
+            "10",
+            "--stats-interval-s",
+            "0");
+    assertEquals(0, styled.exitCode(), styled.err());
+    assertTrue(styled.out().contains("10 frames"), styled.out());
+    assertTrue(styled.out().contains("0 dead letters"), styled.out());
+
+    List<ConsumerRecord<String, byte[]>> out = read(broker, name + ".stylised", 10);
+    assertEquals(10, out.size());
+    long[] indices = new long[10];
+    for (int i = 0; i < out.size(); i++) {
+      ConsumerRecord<String, byte[]> r = out.get(i);
+      assertEquals("cam9", r.key());
+      assertEquals("jpeg", FrameHeaders.text(r.headers(), FrameHeaders.ENCODING));
+      assertEquals("64", FrameHeaders.text(r.headers(), FrameHeaders.WIDTH));
+      indices[i] = Long.parseLong(FrameHeaders.text(r.headers(), FrameHeaders.INDEX));
+    }
+    assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, indices);
+  }
+
+  @Test
+  void badSettingsAreOneClearLine() {
+    Outcome result =
+        run(
+            "kafka",
+            "--bootstrap",
+            "nohost",
+            "--in",
+            "frames",
+            "--out",
+            "frames",
+            "--style",
+            "tiny");
+    assertEquals(2, result.exitCode(), result.err());
+    assertTrue(result.err().contains("restyle kafka: bad Kafka settings"), result.err());
+    assertTrue(result.err().contains("bootstrap: expected host:port"), result.err());
+    assertTrue(result.err().contains("input topic: must differ"), result.err());
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> read(
+      KafkaBroker broker, String topic, int count) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static Outcome run(String... args) {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.run(args);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.restyle.ingest.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka (broker and KRaft controller in one) on 127.0.0.1, run as a child JVM
+ * from the broker jars on the test class path ({@code org.apache.kafka:kafka_2.13}, test scope):
+ * {@code kafka.tools.StorageTool format} on a generated {@code server.properties}, then {@code
+ * kafka.Kafka}. Its log goes to {@code broker.log} in its directory. Use it through {@link
+ * KafkaBrokerExtension}, which starts one per test run.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path dir;
+  private final Process process;
+  private final String bootstrap;
+  private final Thread reaper;
+
+  private KafkaBroker(Path dir, Process process, String bootstrap) {
+    this.dir = dir;
+    this.process = process;
+    this.bootstrap = bootstrap;
+    this.reaper = new Thread(process::destroyForcibly, "kafka-broker-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /** Formats a fresh log directory and starts a broker; returns once it answers. */
+  public static KafkaBroker start() throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("restyle-kafka-");
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dir.resolve("logs").toString());
+    p.put("num.partitions", "3");
+    p.put("auto.create.topics.enable", "false");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+    Path config = dir.resolve("server.properties");
+    try (OutputStream out = Files.newOutputStream(config)) {
+      p.store(out, "restyle test broker");
+    }
+    Path log = dir.resolve("broker.log");
+    Process format =
+        java(
+                log,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                config.toString())
+            .start();
+    if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+      format.destroyForcibly();
+      throw new IOException("formatting the Kafka log directory failed:\n" + tail(log));
+    }
+    Process broker = java(log, "kafka.Kafka", config.toString()).start();
+    KafkaBroker started = new KafkaBroker(dir, broker, "127.0.0.1:" + brokerPort);
+    try {
+      started.awaitReady();
+    } catch (IOException | RuntimeException e) {
+      started.close();
+      throw e;
+    }
+    return started;
+  }
+
+  private static ProcessBuilder java(Path log, String main, String... args) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(
+        List.of(
+            "-Xms64m",
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.awt.headless=true",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    try (Admin admin = admin()) {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IOException(
+              "the Kafka broker exited ("
+                  + process.exitValue()
+                  + "):\n"
+                  + tail(dir.resolve("broker.log")));
+        }
+        try {
+          if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          // not up yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException(
+              "the Kafka broker did not start within "
+                  + START_TIMEOUT
+                  + ":\n"
+                  + tail(dir.resolve("broker.log")));
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  /** An admin client (close it). */
+  public Admin admin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    return Admin.create(p);
+  }
+
+  /** Creates topics with {@code partitions} partitions each. */
+  public void createTopics(int partitions, String... topics) throws Exception {
+    try (Admin admin = admin()) {
+      List<NewTopic> list = new ArrayList<>();
+      for (String topic : topics) {
+        list.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+      }
+      admin.createTopics(list).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The last lines of the broker's log. */
+  public String logTail() {
+    return tail(dir.resolve("broker.log"));
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Stops the broker (SIGTERM, then SIGKILL after 15 s) and deletes its directory. */
+  @Override
+  public void close() throws IOException {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
