@@ -190,6 +190,10 @@ class ServerApiTest {
         t.post("/api/stylize?style=starry_night", new Multipart().field("style", "x")),
         400,
         "no file field 'image'");
+    assertError(
+        t.post("/api/stylize", "multipart/form-data; boundary=x", "garbage".getBytes()),
+        400,
+        "malformed request");
     assertError(t.get("/api/jobs/unknown"), 404, "no pipeline or job has the id 'unknown'");
     assertError(t.get("/api/nothing-here"), 404, "no such endpoint");
     assertError(t.delete("/api/styles"), 405, "not allowed");

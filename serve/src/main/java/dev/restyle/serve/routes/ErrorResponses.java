@@ -67,6 +67,15 @@ public final class ErrorResponses {
     if (e instanceof IllegalArgumentException) {
       return ApiError.of(400, message);
     }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.http.HttpException jetty
+          && jetty.getCode() >= 400
+          && jetty.getCode() < 500) {
+        return ApiError.of(
+            jetty.getCode(),
+            "malformed request: " + (jetty.getReason() == null ? message : jetty.getReason()));
+      }
+    }
     if (e instanceof CancellationException) {
       return ApiError.of(503, "the request was cancelled: " + message);
     }
