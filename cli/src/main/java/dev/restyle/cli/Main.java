@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       OptimizeCommand.class,
       TrainCommand.class,
       StylesCommand.class,
+      ServeCommand.class,
+      LoadTestCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -37,6 +39,8 @@ import picocli.CommandLine.Command;
       "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
       "  restyle train --style wave.jpg --photos photos/ --name wave",
       "  restyle train --resume runs/wave/checkpoint.ckpt",
+      "  restyle serve --port 8080",
+      "  restyle loadtest --url http://127.0.0.1:8080 --concurrency 1,4,16 --requests 64 --size 512",
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,124 @@
+package dev.restyle.cli;
+
+import dev.restyle.serve.RestyleServer;
+import dev.restyle.serve.ServeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code restyle serve}: the HTTP service (JSON API, web page, jobs, metrics). */
+@Command(
+    name = "serve",
+    description =
+        "Run the HTTP service: web page at /, JSON API under /api (see /openapi.yaml), Prometheus"
+            + " metrics at /metrics, health at /health. Runs on its own: no broker, no database.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  private static final ServeConfig DEFAULTS = ServeConfig.defaults();
+
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "address to listen on (default ${DEFAULT-VALUE}: every interface)")
+  String host;
+
+  @Option(
+      names = {"-p", "--port"},
+      defaultValue = "8080",
+      description = "port (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--max-image-mb",
+      defaultValue = "20",
+      description = "largest image upload in MiB; 413 above (default ${DEFAULT-VALUE})")
+  long maxImageMb;
+
+  @Option(
+      names = "--max-video-mb",
+      defaultValue = "1024",
+      description = "largest video upload in MiB; 413 above (default ${DEFAULT-VALUE})")
+  long maxVideoMb;
+
+  @Option(
+      names = "--max-input-megapixels",
+      defaultValue = "40",
+      description =
+          "largest image decoded at all, checked before decoding (default ${DEFAULT-VALUE})")
+  double maxInputMegapixels;
+
+  @Option(
+      names = "--max-stylize-megapixels",
+      defaultValue = "4.2",
+      description =
+          "largest image the network runs on, after max_size; 413 above (default ${DEFAULT-VALUE})")
+  double maxStylizeMegapixels;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "4",
+      description = "most images per network pass in the shared stage (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--max-wait-ms",
+      defaultValue = "0",
+      description =
+          "how long a batch waits for more images; 0 = take what is queued (default"
+              + " ${DEFAULT-VALUE})")
+  long maxWaitMillis;
+
+  @Option(
+      names = "--queue",
+      defaultValue = "64",
+      description =
+          "images waiting for the network before requests get 503 (default ${DEFAULT-VALUE})")
+  int queue;
+
+  @Option(
+      names = "--jobs",
+      defaultValue = "1",
+      description = "video jobs running at once; more wait (default ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Option(
+      names = "--work-dir",
+      description =
+          "where uploads and job outputs live (default: a restyle-serve temporary folder)")
+  Path workDir;
+
+  @Override
+  public Integer call() throws Exception {
+    ServeConfig config =
+        new ServeConfig(
+            host,
+            port,
+            maxImageMb << 20,
+            maxVideoMb << 20,
+            Math.round(maxInputMegapixels * 1e6),
+            Math.round(maxStylizeMegapixels * 1e6),
+            batch,
+            Duration.ofMillis(maxWaitMillis),
+            queue,
+            jobs,
+            DEFAULTS.maxRetainedPipelines(),
+            workDir != null ? workDir : DEFAULTS.workDirectory());
+    RestyleServer server = RestyleServer.builder(config).build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    java.lang.Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "restyle-serve-shutdown"));
+    server.start();
+    System.out.printf(
+        "restyle serve: http://%s:%d/ (API: /openapi.yaml, metrics: /metrics); Ctrl-C stops%n",
+        host.equals("0.0.0.0") ? "127.0.0.1" : host, server.port());
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.restyle.serve;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of {@code restyle serve}, validated at start-up: every problem is reported at once.
+ *
+ * @param host address to bind (0.0.0.0: every interface)
+ * @param port TCP port; 0 picks a free one (tests)
+ * @param maxImageBytes largest image upload accepted (413 above)
+ * @param maxVideoBytes largest video upload accepted (413 above)
+ * @param maxInputPixels largest image, in pixels, that is decoded at all (413 above; checked from
+ *     the header, before decoding, so a small file cannot expand into gigabytes)
+ * @param maxStylizePixels largest image the network is run on, after {@code max_size} shrinking
+ *     (413 above, with a hint to pass {@code max_size})
+ * @param maxBatch most images per network pass in the shared inference stage
+ * @param maxWait how long a batch waits for more images after its first; zero: a batch is what is
+ *     already queued
+ * @param queueCapacity images waiting for the network before further requests get a 503
+ * @param maxRunningPipelines pipelines (video jobs) running at once; more wait their turn
+ * @param maxRetainedPipelines finished pipelines kept (with their output) before the oldest go
+ * @param workDirectory where uploads and job outputs live
+ */
+public record ServeConfig(
+    String host,
+    int port,
+    long maxImageBytes,
+    long maxVideoBytes,
+    long maxInputPixels,
+    long maxStylizePixels,
+    int maxBatch,
+    Duration maxWait,
+    int queueCapacity,
+    int maxRunningPipelines,
+    int maxRetainedPipelines,
+    Path workDirectory) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  public ServeConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(maxWait, "maxWait");
+    Objects.requireNonNull(workDirectory, "workDirectory");
+    List<String> problems = new ArrayList<>();
+    if (host.isBlank()) {
+      problems.add("host must not be blank");
+    }
+    if (port < 0 || port > 65535) {
+      problems.add("port must be between 0 and 65535, got " + port);
+    }
+    positive(problems, "maxImageBytes", maxImageBytes);
+    positive(problems, "maxVideoBytes", maxVideoBytes);
+    positive(problems, "maxInputPixels", maxInputPixels);
+    positive(problems, "maxStylizePixels", maxStylizePixels);
+    if (maxStylizePixels > maxInputPixels) {
+      problems.add(
+          "maxStylizePixels ("
+              + maxStylizePixels
+              + ") must not exceed maxInputPixels ("
+              + maxInputPixels
+              + ")");
+    }
+    positive(problems, "maxBatch", maxBatch);
+    if (maxWait.isNegative()) {
+      problems.add("maxWait must not be negative, got " + maxWait);
+    }
+    positive(problems, "queueCapacity", queueCapacity);
+    positive(problems, "maxRunningPipelines", maxRunningPipelines);
+    positive(problems, "maxRetainedPipelines", maxRetainedPipelines);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid serve settings: " + String.join("; ", problems));
+    }
+  }
+
+  private static void positive(List<String> problems, String name, long value) {
+    if (value <= 0) {
+      problems.add(name + " must be positive, got " + value);
+    }
+  }
+
+  /** The defaults: every interface, port 8080, 20 MiB images, 4 MP stylised, 1 GiB videos. */
+  public static ServeConfig defaults() {
+    return new ServeConfig(
+        "0.0.0.0",
+        DEFAULT_PORT,
+        20L << 20,
+        1L << 30,
+        40_000_000L,
+        4_200_000L,
+        4,
+        Duration.ZERO,
+        64,
+        1,
+        50,
+        Path.of(System.getProperty("java.io.tmpdir"), "restyle-serve"));
+  }
+
+  public ServeConfig withHost(String host) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+
+  public ServeConfig withPort(int port) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+
+  public ServeConfig withLimits(long maxImageBytes, long maxInputPixels, long maxStylizePixels) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+
+  public ServeConfig withBatching(int maxBatch, Duration maxWait, int queueCapacity) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+
+  public ServeConfig withWorkDirectory(Path workDirectory) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+
+  public ServeConfig withMaxVideoBytes(long maxVideoBytes) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory);
+  }
+}

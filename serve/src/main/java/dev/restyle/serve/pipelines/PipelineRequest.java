@@ -1,0 +1,37 @@
+package dev.restyle.serve.pipelines;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a client asked for when starting a pipeline.
+ *
+ * @param kind the {@link PipelineKind#name()}
+ * @param options the kind's options as strings (style, strength, preserve_colours, a URL, ...)
+ * @param upload a file the client sent (video upload), already saved in the pipeline's folder
+ */
+public record PipelineRequest(String kind, Map<String, String> options, Optional<Upload> upload) {
+  public PipelineRequest {
+    Objects.requireNonNull(kind, "kind");
+    options = Map.copyOf(options);
+    Objects.requireNonNull(upload, "upload");
+  }
+
+  /** An uploaded file and the name the client gave it. */
+  public record Upload(Path file, String filename) {}
+
+  /** A required option. */
+  public String require(String name) {
+    String value = options.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("the '" + name + "' option is missing");
+    }
+    return value;
+  }
+
+  public Optional<String> option(String name) {
+    return Optional.ofNullable(options.get(name)).filter(v -> !v.isBlank());
+  }
+}
