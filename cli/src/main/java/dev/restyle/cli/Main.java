@@ -53,6 +53,8 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     Runtime.configure();
     CommandLine cli = new CommandLine(new Main());
+    // every subcommand answers --help and --version, like the top level
+    cli.getSubcommands().values().forEach(c -> c.getCommandSpec().mixinStandardHelpOptions(true));
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli.execute(args);
   }

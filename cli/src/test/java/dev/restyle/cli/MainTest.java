@@ -77,6 +77,16 @@ class MainTest {
   }
 
   @Test
+  void everySubcommandAnswersHelp() {
+    for (String command :
+        List.of("image", "video", "stream", "run", "kafka", "optimize", "train", "serve")) {
+      Outcome result = run(command, "--help");
+      assertEquals(0, result.exitCode(), command + ": " + result.errors());
+      assertTrue(result.out().contains("Usage: restyle " + command), result.out());
+    }
+  }
+
+  @Test
   void noSubcommandPrintsTheUsage() {
     Outcome result = run();
     assertEquals(0, result.exitCode());
