@@ -158,9 +158,15 @@ class JobsApiTest {
     assertEquals(413, tooBig.statusCode());
     HttpResponse<byte[]> unknownKind =
         t.post(
-            "/api/pipelines", "application/json", "{\"kind\":\"rtsp\",\"options\":{}}".getBytes());
+            "/api/pipelines",
+            "application/json",
+            "{\"kind\":\"webrtc\",\"options\":{}}".getBytes());
     assertEquals(400, unknownKind.statusCode());
-    assertTrue(json(unknownKind).path("message").asText().contains("known kinds: video-upload"));
+    assertTrue(
+        json(unknownKind)
+            .path("message")
+            .asText()
+            .contains("known kinds: video-upload, rtsp, kafka"));
     HttpResponse<byte[]> notJson = t.post("/api/pipelines", "application/json", "{".getBytes());
     assertEquals(400, notJson.statusCode());
     assertEquals(404, t.delete("/api/jobs/nope").statusCode());

@@ -176,7 +176,7 @@ public final class KafkaEndpoint implements SourceProvider, SinkProvider {
     Unconnected(String uri, MeterRegistry registry) {
       this.uri = uri;
       this.registry = registry;
-      this.info = KafkaFrameSource.info(parse(uri, SOURCE_OPTIONS).topic());
+      this.info = KafkaFrameSource.info("kafka:" + parse(uri, SOURCE_OPTIONS).topic());
     }
 
     synchronized KafkaTopicSource connect(KafkaSettings settings) throws IOException {

@@ -62,7 +62,7 @@ public final class KafkaFrameSource implements FrameSource {
     this.metrics = metrics;
     this.settings = settings;
     this.tickets = tickets;
-    this.info = info(settings.inputTopic());
+    this.info = info("kafka:" + settings.inputTopic());
     consumer.subscribe(List.of(settings.inputTopic()), new Rebalance());
   }
 
@@ -72,8 +72,8 @@ public final class KafkaFrameSource implements FrameSource {
   }
 
   /** What is known of a topic's frames before any arrive: not their size (each record says). */
-  static StreamInfo info(String topic) {
-    return new StreamInfo("kafka:" + topic, 0, 0, 25, -1, -1, "frames", Optional.empty(), 0);
+  static StreamInfo info(String streamId) {
+    return new StreamInfo(streamId, 0, 0, 25, -1, -1, "frames", Optional.empty(), 0);
   }
 
   /** Ends the stream: the next {@link #read()} returns {@code null}. Any thread. */

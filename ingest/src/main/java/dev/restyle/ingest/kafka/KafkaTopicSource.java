@@ -28,6 +28,7 @@ public final class KafkaTopicSource implements FrameSource {
   private final FramePublisher publisher;
   private final KafkaFrameSource frames;
   private final Queue<FrameTicket> tickets;
+  private final StreamInfo info;
   private boolean closed;
 
   private KafkaTopicSource(
@@ -35,12 +36,14 @@ public final class KafkaTopicSource implements FrameSource {
       KafkaMetrics metrics,
       FramePublisher publisher,
       KafkaFrameSource frames,
-      Queue<FrameTicket> tickets) {
+      Queue<FrameTicket> tickets,
+      String streamId) {
     this.settings = settings;
     this.metrics = metrics;
     this.publisher = publisher;
     this.frames = frames;
     this.tickets = tickets;
+    this.info = KafkaFrameSource.info(streamId);
   }
 
   /**
@@ -51,6 +54,15 @@ public final class KafkaTopicSource implements FrameSource {
    */
   public static KafkaTopicSource open(KafkaSettings settings, MeterRegistry registry)
       throws IOException {
+    return open(settings, registry, "kafka:" + settings.inputTopic());
+  }
+
+  /**
+   * Connects, with {@code streamId} as the id the pipeline's meters carry (each record's frame
+   * keeps its own stream id, the record's key).
+   */
+  public static KafkaTopicSource open(
+      KafkaSettings settings, MeterRegistry registry, String streamId) throws IOException {
     OffsetLedger ledger = new OffsetLedger();
     KafkaMetrics metrics = new KafkaMetrics(registry, settings.inputTopic(), ledger::pending);
     Queue<FrameTicket> tickets = new ConcurrentLinkedQueue<>();
@@ -70,7 +82,7 @@ public final class KafkaTopicSource implements FrameSource {
               metrics,
               settings,
               tickets);
-      return new KafkaTopicSource(settings, metrics, publisher, frames, tickets);
+      return new KafkaTopicSource(settings, metrics, publisher, frames, tickets, streamId);
     } catch (KafkaException e) {
       if (publisher != null) {
         publisher.close();
@@ -104,7 +116,7 @@ public final class KafkaTopicSource implements FrameSource {
 
   @Override
   public StreamInfo info() {
-    return frames.info();
+    return info;
   }
 
   @Override
