@@ -154,7 +154,7 @@ class JobsApiTest {
         t.post("/api/jobs", new Multipart().file("video", "c.mp4", "video/mp4", clip));
     assertEquals(400, noStyle.statusCode());
     HttpResponse<byte[]> tooBig =
-        t.post("/api/jobs?style=starry_night", "video/mp4", new byte[5_000_001]);
+        t.postRefusable("/api/jobs?style=starry_night", "video/mp4", new byte[5_000_001]);
     assertEquals(413, tooBig.statusCode());
     HttpResponse<byte[]> unknownKind =
         t.post(

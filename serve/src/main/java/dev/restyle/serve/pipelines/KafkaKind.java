@@ -93,7 +93,7 @@ public final class KafkaKind implements PipelineKind {
         KafkaSettings.of(bootstrap, in, request.require("out"))
             .withDeadLetterTopic(request.option("dlq").orElse(in + ".dlq"))
             .withGroupId(request.option("group").orElse("restyle"))
-            .withExactlyOnce(Boolean.parseBoolean(request.option("exactly_once").orElse("false")))
+            .withExactlyOnce(exactlyOnce(request.option("exactly_once").orElse("false")))
             .withOutputEncoding(request.option("encoding").map(FrameEncoding::parse));
     String style = request.require("style");
     StyleOptions options = Params.options(request::option);
@@ -116,5 +116,14 @@ public final class KafkaKind implements PipelineKind {
         OverflowPolicy.BLOCK,
         Optional.empty(),
         true);
+  }
+
+  private static boolean exactlyOnce(String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException("'exactly_once' must be true or false, got " + value);
+    };
   }
 }
