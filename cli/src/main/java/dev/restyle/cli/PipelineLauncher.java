@@ -8,6 +8,7 @@ import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.ingest.config.PipelineConfig;
 import dev.restyle.ingest.endpoint.Endpoints;
 import dev.restyle.ingest.inference.StylizeProcessor;
+import dev.restyle.ingest.kafka.KafkaEndpoint;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.service.PipelineService;
@@ -24,7 +25,10 @@ final class PipelineLauncher {
 
   /** The endpoints the command line knows; further transports register here. */
   static Endpoints endpoints() {
-    return Endpoints.standard();
+    KafkaEndpoint kafka = new KafkaEndpoint();
+    return Endpoints.standard()
+        .withSource(KafkaEndpoint.SCHEME, kafka)
+        .withSink(KafkaEndpoint.SCHEME, kafka);
   }
 
   static int launch(PipelineConfig config) throws Exception {

@@ -24,6 +24,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   String host;
 
   @Option(
+      names = "--kafka-bootstrap",
+      description = "brokers of kafka pipelines that name none (default: $KAFKA_BOOTSTRAP_SERVERS)")
+  String kafkaBootstrap;
+
+  @Option(
       names = {"-p", "--port"},
       defaultValue = "8080",
       description = "port (default ${DEFAULT-VALUE})")
@@ -104,7 +109,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             jobs,
             DEFAULTS.maxRetainedPipelines(),
             workDir != null ? workDir : DEFAULTS.workDirectory());
-    RestyleServer server = RestyleServer.builder(config).build();
+    RestyleServer.Builder builder = RestyleServer.builder(config);
+    if (kafkaBootstrap != null) {
+      builder.kafkaBootstrap(kafkaBootstrap);
+    }
+    RestyleServer server = builder.build();
     CountDownLatch stopped = new CountDownLatch(1);
     java.lang.Runtime.getRuntime()
         .addShutdownHook(

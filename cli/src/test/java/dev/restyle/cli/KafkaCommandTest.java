@@ -24,11 +24,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +132,95 @@ class KafkaCommandTest {
       indices[i] = Long.parseLong(FrameHeaders.text(r.headers(), FrameHeaders.INDEX));
     }
     assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, indices);
+  }
+
+  @Test
+  void runsAYamlPipelineFromTopicToTopic(KafkaBroker broker) throws Exception {
+    String name = "yaml-" + UUID.randomUUID().toString().substring(0, 8);
+    Path clip = dir.resolve("clip.mp4");
+    SampleClip.write(clip, new SampleClip.Spec(64, 48, 10, 6, 0));
+    Outcome sent =
+        run(
+            "kafka-send",
+            clip.toString(),
+            "--bootstrap",
+            broker.bootstrap(),
+            "--topic",
+            name + ".frames",
+            "--stream",
+            "cam3");
+    assertEquals(0, sent.exitCode(), sent.err());
+
+    Path yaml = dir.resolve("kafka.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "source:",
+            "  uri: kafka://" + broker.bootstrap() + "/" + name + ".frames?group=" + name,
+            "sink:",
+            "  uri: kafka://" + broker.bootstrap() + "/" + name + ".stylised?encoding=png",
+            "style: {name: tiny}",
+            "maxWait: 0ms",
+            "stopAfter: 15s",
+            ""));
+    Outcome styled = run("run", yaml.toString());
+    assertEquals(0, styled.exitCode(), styled.err());
+    assertTrue(styled.out().contains(": 6 frames in"), styled.out());
+
+    List<ConsumerRecord<String, byte[]>> out = read(broker, name + ".stylised", 6);
+    assertEquals(6, out.size());
+    for (int i = 0; i < out.size(); i++) {
+      ConsumerRecord<String, byte[]> r = out.get(i);
+      assertEquals("cam3", r.key());
+      assertEquals("png", FrameHeaders.text(r.headers(), FrameHeaders.ENCODING));
+      assertEquals(i, Long.parseLong(FrameHeaders.text(r.headers(), FrameHeaders.INDEX)));
+    }
+    // Every input offset was committed once its output was acknowledged.
+    try (Admin admin = broker.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(name).partitionsToOffsetAndMetadata().get();
+      assertEquals(6, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+    }
+  }
+
+  @Test
+  void kafkaPipelineConfigsAreChecked() throws Exception {
+    Path config = Path.of(System.getProperty("user.dir")).getParent().resolve("config");
+    Outcome ok = run("run", "--check", config.resolve("pipeline-kafka.yaml").toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        "source: {uri: 'kafka://127.0.0.1:9/in?grop=x'}\nsink: {uri: out.mp4}\nstyle: {name: tiny}\n");
+    Outcome refused = run("run", bad.toString());
+    assertEquals(2, refused.exitCode());
+    assertTrue(refused.err().contains("unknown option 'grop'"), refused.err());
+
+    Files.writeString(
+        bad,
+        "source: {uri: 'kafka://127.0.0.1:9/in'}\nsink: {uri: out.mp4}\nstyle: {name: tiny}\n");
+    refused = run("run", bad.toString());
+    assertEquals(2, refused.exitCode());
+    assertTrue(
+        refused.err().contains("a kafka:// source pairs only with a kafka:// sink"), refused.err());
+
+    Files.writeString(
+        bad,
+        "source: {uri: 'kafka://127.0.0.1:9/in', overflow: drop-oldest}\n"
+            + "sink: {uri: 'kafka://127.0.0.2:9/out'}\nstyle: {name: tiny}\n");
+    refused = run("run", bad.toString());
+    assertEquals(2, refused.exitCode());
+    assertTrue(refused.err().contains("source.overflow must be block"), refused.err());
+
+    Files.writeString(
+        bad,
+        "source: {uri: 'kafka://127.0.0.1:9/in'}\n"
+            + "sink: {uri: 'kafka://127.0.0.2:9/out'}\nstyle: {name: tiny}\n");
+    refused = run("run", bad.toString());
+    assertEquals(2, refused.exitCode());
+    assertTrue(refused.err().contains("must name the same brokers"), refused.err());
   }
 
   @Test

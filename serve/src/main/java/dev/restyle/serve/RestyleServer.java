@@ -8,8 +8,10 @@ import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.serve.http.HttpMetrics;
 import dev.restyle.serve.inference.InferenceQueue;
+import dev.restyle.serve.pipelines.KafkaKind;
 import dev.restyle.serve.pipelines.PipelineKind;
 import dev.restyle.serve.pipelines.PipelineManager;
+import dev.restyle.serve.pipelines.RtspKind;
 import dev.restyle.serve.pipelines.VideoUploadKind;
 import dev.restyle.serve.routes.ErrorResponses;
 import dev.restyle.serve.routes.ImageRoutes;
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +192,9 @@ public final class RestyleServer implements AutoCloseable {
   public static final class Builder {
     private final ServeConfig config;
     private StyleRegistry styles = StyleRegistry.standard();
-    private final List<PipelineKind> kinds = new ArrayList<>(List.of(new VideoUploadKind()));
+    private final List<PipelineKind> kinds =
+        new ArrayList<>(
+            List.of(new VideoUploadKind(), new RtspKind(), KafkaKind.fromEnvironment()));
 
     private Builder(ServeConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -201,7 +206,17 @@ public final class RestyleServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds a pipeline kind (video-upload is always there). */
+    /**
+     * The brokers of {@code kafka} pipelines that name none (default: {@code
+     * KAFKA_BOOTSTRAP_SERVERS}).
+     */
+    public Builder kafkaBootstrap(String bootstrap) {
+      kinds.replaceAll(
+          k -> k instanceof KafkaKind ? new KafkaKind(Optional.ofNullable(bootstrap)) : k);
+      return this;
+    }
+
+    /** Adds a pipeline kind (video-upload, rtsp and kafka are always there). */
     public Builder pipelineKind(PipelineKind kind) {
       kinds.add(Objects.requireNonNull(kind, "kind"));
       return this;

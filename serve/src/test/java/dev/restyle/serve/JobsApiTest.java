@@ -154,13 +154,19 @@ class JobsApiTest {
         t.post("/api/jobs", new Multipart().file("video", "c.mp4", "video/mp4", clip));
     assertEquals(400, noStyle.statusCode());
     HttpResponse<byte[]> tooBig =
-        t.post("/api/jobs?style=starry_night", "video/mp4", new byte[5_000_001]);
+        t.postRefusable("/api/jobs?style=starry_night", "video/mp4", new byte[5_000_001]);
     assertEquals(413, tooBig.statusCode());
     HttpResponse<byte[]> unknownKind =
         t.post(
-            "/api/pipelines", "application/json", "{\"kind\":\"rtsp\",\"options\":{}}".getBytes());
+            "/api/pipelines",
+            "application/json",
+            "{\"kind\":\"webrtc\",\"options\":{}}".getBytes());
     assertEquals(400, unknownKind.statusCode());
-    assertTrue(json(unknownKind).path("message").asText().contains("known kinds: video-upload"));
+    assertTrue(
+        json(unknownKind)
+            .path("message")
+            .asText()
+            .contains("known kinds: video-upload, rtsp, kafka"));
     HttpResponse<byte[]> notJson = t.post("/api/pipelines", "application/json", "{".getBytes());
     assertEquals(400, notJson.statusCode());
     assertEquals(404, t.delete("/api/jobs/nope").statusCode());

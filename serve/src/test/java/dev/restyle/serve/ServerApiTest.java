@@ -150,7 +150,7 @@ class ServerApiTest {
         413,
         "60000x60000");
     assertError(
-        t.post("/api/stylize?style=starry_night", "image/jpeg", new byte[400_000]),
+        t.postRefusable("/api/stylize?style=starry_night", "image/jpeg", new byte[400_000]),
         413,
         "larger than the limit of 293.0 KiB");
     assertError(

@@ -59,6 +59,21 @@ final class TestServer implements AutoCloseable {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /**
+   * Posts a body the server refuses from its length: the client waits for "100 Continue" and so
+   * never writes into a connection the server has already answered and closed.
+   */
+  HttpResponse<byte[]> postRefusable(String path, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .expectContinue(true)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   HttpResponse<byte[]> post(String path, Multipart form) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(uri(path))

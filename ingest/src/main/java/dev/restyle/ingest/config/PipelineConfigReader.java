@@ -152,6 +152,13 @@ public final class PipelineConfigReader {
 
     problems.addAll(
         PipelineConfig.problems(source, sink, style, batch, maxWait, stopAfter, metrics));
+    if (problems.isEmpty()) {
+      try {
+        endpoints.check(source, sink);
+      } catch (IllegalArgumentException e) {
+        problems.add("source.uri, sink.uri: " + e.getMessage());
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems.stream().distinct().toList());
     }

@@ -131,6 +131,16 @@ public final class Endpoints {
     }
   }
 
+  /**
+   * Checks that a source and a sink work together (a transport may need both ends of its own).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public void check(SourceConfig source, SinkConfig sink) {
+    source(source.uri()).check(source, sink);
+    sink(sink.uri()).check(source, sink);
+  }
+
   /** Opens the source a config names, with the stream id it gives or one from its URI. */
   public FrameSource openSource(SourceConfig config, MeterRegistry registry)
       throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package dev.restyle.ingest.endpoint;
 
 import dev.restyle.ingest.config.SinkConfig;
+import dev.restyle.ingest.config.SourceConfig;
 import dev.restyle.ingest.sink.FrameSink;
 import dev.restyle.ingest.source.FrameSource;
 import java.io.IOException;
@@ -13,4 +14,12 @@ public interface SinkProvider {
    * and rate; a sink may pass its audio through).
    */
   FrameSink open(SinkConfig config, FrameSource source) throws IOException;
+
+  /**
+   * Checks, before anything opens, that this sink works with the other end of the pipeline (e.g.
+   * one that must be paired with a source of its own transport).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  default void check(SourceConfig source, SinkConfig sink) {}
 }

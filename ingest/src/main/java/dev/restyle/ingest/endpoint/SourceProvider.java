@@ -1,5 +1,6 @@
 package dev.restyle.ingest.endpoint;
 
+import dev.restyle.ingest.config.SinkConfig;
 import dev.restyle.ingest.config.SourceConfig;
 import dev.restyle.ingest.pipeline.OverflowPolicy;
 import dev.restyle.ingest.source.FrameSource;
@@ -23,4 +24,12 @@ public interface SourceProvider {
    */
   FrameSource open(SourceConfig config, String streamId, MeterRegistry registry)
       throws IOException, InterruptedException;
+
+  /**
+   * Checks, before anything opens, that this source works with the other end of the pipeline (e.g.
+   * one that must be paired with a sink of its own transport).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  default void check(SourceConfig source, SinkConfig sink) {}
 }

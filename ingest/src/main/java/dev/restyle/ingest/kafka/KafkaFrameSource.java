@@ -62,9 +62,7 @@ public final class KafkaFrameSource implements FrameSource {
     this.metrics = metrics;
     this.settings = settings;
     this.tickets = tickets;
-    this.info =
-        new StreamInfo(
-            "kafka:" + settings.inputTopic(), 0, 0, 25, -1, -1, "frames", Optional.empty(), 0);
+    this.info = info("kafka:" + settings.inputTopic());
     consumer.subscribe(List.of(settings.inputTopic()), new Rebalance());
   }
 
@@ -73,7 +71,13 @@ public final class KafkaFrameSource implements FrameSource {
     return info;
   }
 
+  /** What is known of a topic's frames before any arrive: not their size (each record says). */
+  static StreamInfo info(String streamId) {
+    return new StreamInfo(streamId, 0, 0, 25, -1, -1, "frames", Optional.empty(), 0);
+  }
+
   /** Ends the stream: the next {@link #read()} returns {@code null}. Any thread. */
+  @Override
   public void stop() {
     stopped = true;
   }

@@ -8,23 +8,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stylises a Kafka topic of frames into another, until stopped: a {@link KafkaFrameSource}, the
- * {@link Pipeline} (batcher, network) and a {@link KafkaFrameSink}, with offsets committed through
- * a {@link FramePublisher} only for frames whose output is safe. Several processes with the same
- * group id share the input's partitions.
+ * Stylises a Kafka topic of frames into another, until stopped: a {@link KafkaTopicSource}, the
+ * {@link Pipeline} (batcher, network) and its {@link KafkaFrameSink}, with offsets committed
+ * through a {@link FramePublisher} only for frames whose output is safe. Several processes with the
+ * same group id share the input's partitions.
  *
  * <p>{@link #stop()} (from any thread, e.g. a shutdown hook) stops taking records, lets the frames
  * in flight through, waits for their acknowledgements and commits; {@link #run()} then returns.
@@ -55,7 +51,7 @@ public final class KafkaStylizer {
   private final Batching batching;
   private final PipelineListener listener;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
-  private final AtomicReference<KafkaFrameSource> source = new AtomicReference<>();
+  private final AtomicReference<KafkaTopicSource> source = new AtomicReference<>();
   private final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile KafkaMetrics metrics;
@@ -85,32 +81,14 @@ public final class KafkaStylizer {
    * @throws IOException if Kafka cannot be reached or an output was not taken
    */
   public PipelineResult run() throws IOException, InterruptedException {
-    OffsetLedger ledger = new OffsetLedger();
-    KafkaMetrics kafkaMetrics = new KafkaMetrics(registry, settings.inputTopic(), ledger::pending);
-    metrics = kafkaMetrics;
-    Queue<FrameTicket> tickets = new ConcurrentLinkedQueue<>();
-    try (FramePublisher publisher =
-            new FramePublisher(
-                new KafkaProducer<>(settings.producerProperties()),
-                settings.exactlyOnce(),
-                ledger,
-                kafkaMetrics);
-        KafkaFrameSource frames =
-            new KafkaFrameSource(
-                new KafkaConsumer<>(settings.consumerProperties()),
-                publisher,
-                ledger,
-                kafkaMetrics,
-                settings,
-                tickets)) {
+    try (KafkaTopicSource frames = KafkaTopicSource.open(settings, registry)) {
+      metrics = frames.metrics();
       source.set(frames);
       if (stopRequested.get()) {
         frames.stop();
       }
-      KafkaFrameSink sink =
-          new KafkaFrameSink(publisher, tickets, settings.outputTopic(), settings.outputEncoding());
       Pipeline running =
-          Pipeline.builder(frames, processor, sink)
+          Pipeline.builder(frames, processor, frames.sink())
               .maxBatch(batching.maxBatch())
               .maxWait(batching.maxWait())
               .queueCapacity(Math.max(2, 2 * batching.maxBatch()))
@@ -125,16 +103,8 @@ public final class KafkaStylizer {
           settings.groupId(),
           settings.exactlyOnce() ? "exactly once" : "at least once",
           settings.deadLetterTopic());
-      try {
-        return running.run();
-      } finally {
-        // Commit whatever is safe, also after a failure: acknowledged frames are not repeated.
-        try {
-          frames.commit();
-        } catch (IOException | KafkaException e) {
-          LOG.warn("final commit failed: {}", e.getMessage());
-        }
-      }
+      // Closing the source commits whatever is safe, also after a failure.
+      return running.run();
     } catch (KafkaException e) {
       throw new IOException("Kafka at " + settings.bootstrap() + ": " + e.getMessage(), e);
     } finally {
@@ -148,7 +118,7 @@ public final class KafkaStylizer {
    */
   public void stop() {
     stopRequested.set(true);
-    KafkaFrameSource frames = source.get();
+    KafkaTopicSource frames = source.get();
     if (frames != null) {
       frames.stop();
     }

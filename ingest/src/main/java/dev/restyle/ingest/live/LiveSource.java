@@ -239,6 +239,7 @@ public final class LiveSource implements FrameSource {
    * Ends the stream: {@link #read} returns {@code null} once the read in progress (if any)
    * completes, at most the timeout later. Safe from any thread.
    */
+  @Override
   public void stop() {
     stopped.countDown();
   }

@@ -95,7 +95,7 @@ public final class PipelineService {
       }
       try (StoppableSource src =
               new StoppableSource(endpoints.openSource(config.source(), registry));
-          FrameSink sink = endpoints.openSink(config.sink(), src)) {
+          FrameSink sink = endpoints.openSink(config.sink(), src.delegate())) {
         source.set(src);
         if (stopRequested) {
           src.stop();

@@ -3,7 +3,6 @@ package dev.restyle.ingest.service;
 import dev.restyle.ingest.audio.AudioTrack;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
-import dev.restyle.ingest.live.LiveSource;
 import dev.restyle.ingest.source.FrameSource;
 import java.io.IOException;
 import java.util.Optional;
@@ -21,11 +20,10 @@ final class StoppableSource implements FrameSource {
     this.delegate = delegate;
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     stopped = true;
-    if (delegate instanceof LiveSource live) {
-      live.stop();
-    }
+    delegate.stop();
   }
 
   boolean stopped() {

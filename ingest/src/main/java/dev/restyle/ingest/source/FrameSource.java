@@ -37,6 +37,13 @@ public interface FrameSource extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Ends the stream early, from any thread: {@link #read} returns {@code null} once the read in
+   * progress (if any) completes. Sources that may block in {@link #read} for long (live streams,
+   * topics) implement this; by default the stream ends at the next frame its reader discards.
+   */
+  default void stop() {}
+
   @Override
   void close() throws IOException;
 }

@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * rtsp-server-perl lacks. Tests skip where GStreamer's RTSP server is missing (CI installs it, see
  * .ci/apt-packages).
  */
-final class GstRtspTestServer implements AutoCloseable {
+public final class GstRtspTestServer implements AutoCloseable {
   private static final String PYTHON = "/usr/bin/python3";
 
   private final Path dir;
   private final int port;
   private Process server;
 
-  GstRtspTestServer(Path dir) throws IOException {
+  public GstRtspTestServer(Path dir) throws IOException {
     this.dir = dir;
     try (ServerSocket socket = new ServerSocket(0)) {
       this.port = socket.getLocalPort();
@@ -35,7 +35,7 @@ final class GstRtspTestServer implements AutoCloseable {
   }
 
   /** Skips the calling test unless python3-gi, GStreamer's RTSP server and ffmpeg are there. */
-  static void assumeAvailable() throws InterruptedException {
+  public static void assumeAvailable() throws InterruptedException {
     boolean ok =
         Files.isExecutable(Path.of(PYTHON)) && Files.isExecutable(Path.of("/usr/bin/ffmpeg"));
     if (ok) {
@@ -61,7 +61,8 @@ final class GstRtspTestServer implements AutoCloseable {
   }
 
   /** Encodes {@code image} as a 10 fps H.264 Matroska clip of {@code seconds}, for serving. */
-  static Path clip(Path image, Path mkv, int seconds) throws IOException, InterruptedException {
+  public static Path clip(Path image, Path mkv, int seconds)
+      throws IOException, InterruptedException {
     Process ffmpeg =
         new ProcessBuilder(
                 List.of(
@@ -98,12 +99,12 @@ final class GstRtspTestServer implements AutoCloseable {
     return mkv;
   }
 
-  String url(String mount) {
+  public String url(String mount) {
     return "rtsp://127.0.0.1:" + port + mount;
   }
 
   /** Starts serving {@code mkv} at {@code mount} and waits until the server is ready. */
-  void start(String mount, Path mkv) throws IOException, InterruptedException {
+  public void start(String mount, Path mkv) throws IOException, InterruptedException {
     Path script = dir.resolve("gst-rtsp-server.py");
     try (InputStream in = getClass().getResourceAsStream("/live/gst-rtsp-server.py")) {
       Files.write(script, in.readAllBytes());

@@ -86,6 +86,23 @@ public final class ManagedPipeline {
     return state == PipelineState.SUCCEEDED ? parts.output() : Optional.empty();
   }
 
+  /**
+   * A playlist or segment ({@code NAME.m3u8}, {@code NAME.ts}) the pipeline is writing, if it is
+   * there now (old segments are deleted as new ones come).
+   */
+  public Optional<Path> liveFile(String name) {
+    if (!name.matches("[A-Za-z0-9_-]{1,64}\\.(m3u8|ts)")) {
+      return Optional.empty();
+    }
+    Path file = directory.resolve(name);
+    return java.nio.file.Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  /** Whether the pipeline runs until stopped. */
+  boolean live() {
+    return parts.live();
+  }
+
   /** Whether the kind produces a file at all. */
   public boolean producesOutput() {
     return parts.output().isPresent();
@@ -123,6 +140,22 @@ public final class ManagedPipeline {
     }
   }
 
+  /**
+   * Stops the pipeline: a live one ends its stream, lets the frames in flight through and succeeds
+   * (cancelled if that takes longer than {@code drain}); any other is cancelled.
+   */
+  void stop(Duration drain) throws InterruptedException {
+    if (!parts.live() || state != PipelineState.RUNNING) {
+      cancel();
+      return;
+    }
+    parts.source().stop();
+    if (!awaitFinished(drain.toMillis())) {
+      LOG.warn("pipeline {} did not drain within {}: cancelling", id, drain);
+      cancel();
+    }
+  }
+
   /** Stops the pipeline: a queued one never starts, a running one ends as cancelled. */
   public void cancel() {
     synchronized (this) {
@@ -132,6 +165,7 @@ public final class ManagedPipeline {
       }
     }
     pipeline.cancel();
+    parts.source().stop(); // a live source blocked in read() ends its stream
   }
 
   private synchronized void finish(PipelineState end, String message) {

@@ -5,6 +5,7 @@ import dev.restyle.ingest.inference.BatchProcessor;
 import dev.restyle.serve.inference.InferenceQueue;
 import dev.restyle.serve.inference.QueuedProcessor;
 import dev.restyle.serve.styles.StyleCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 
 /**
@@ -15,9 +16,15 @@ import java.nio.file.Path;
  * @param styles the styles
  * @param queue the shared inference stage
  * @param maxBatch the service's batch size
+ * @param registry the service's meters, for meters a source or sink keeps of its own
  */
 public record PipelineContext(
-    String id, Path directory, StyleCatalog styles, InferenceQueue queue, int maxBatch) {
+    String id,
+    Path directory,
+    StyleCatalog styles,
+    InferenceQueue queue,
+    int maxBatch,
+    MeterRegistry registry) {
 
   /** A network stage for {@code style} that runs on the shared inference stage. */
   public BatchProcessor processor(String style, StyleOptions options) {

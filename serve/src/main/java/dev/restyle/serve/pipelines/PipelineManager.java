@@ -25,13 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipelines the service runs, by id: starts them (at most {@code maxRunning} at once, the rest
- * wait their turn), stops and deletes them, and forgets the oldest finished ones beyond {@code
- * maxRetained} (with their files). Meters: {@code restyle.serve.pipelines} (gauge by state) and
- * {@code restyle.serve.pipelines.started} (counter by kind).
+ * The pipelines the service runs, by id: starts them (at most {@code maxRunning} that end by
+ * themselves at once, the rest wait their turn; live ones run at once, on threads of their own),
+ * stops and deletes them, and forgets the oldest finished ones beyond {@code maxRetained} (with
+ * their files). Meters: {@code restyle.serve.pipelines} (gauge by state) and {@code
+ * restyle.serve.pipelines.started} (counter by kind).
  */
 public final class PipelineManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineManager.class);
+
+  /** How long stopping a live pipeline waits for its frames in flight. */
+  private static final Duration DRAIN = Duration.ofSeconds(20);
 
   /** Saves a pipeline's upload, if it has one, into the pipeline's folder. */
   @FunctionalInterface
@@ -113,7 +117,7 @@ public final class PipelineManager implements AutoCloseable {
       PipelineParts parts =
           kind.open(
               new PipelineRequest(kindName, options, file),
-              new PipelineContext(id, directory, styles, queue, maxBatch));
+              new PipelineContext(id, directory, styles, queue, maxBatch, registry));
       pipeline =
           new ManagedPipeline(
               id, kindName, options, directory, parts, registry, Duration.ofMillis(20));
@@ -129,11 +133,17 @@ public final class PipelineManager implements AutoCloseable {
         .tag("kind", kindName)
         .register(registry)
         .increment();
-    runners.submit(
+    Runnable body =
         () -> {
           pipeline.run();
           evictFinished();
-        });
+        };
+    if (pipeline.live()) {
+      // A live pipeline runs until stopped: it takes no turn from the jobs.
+      Thread.ofPlatform().name("restyle-live-" + id).daemon(true).start(body);
+    } else {
+      runners.submit(body);
+    }
     return pipeline;
   }
 
@@ -157,16 +167,16 @@ public final class PipelineManager implements AutoCloseable {
   }
 
   /** Stops a pipeline and keeps its record. */
-  public ManagedPipeline stop(String id) {
+  public ManagedPipeline stop(String id) throws InterruptedException {
     ManagedPipeline pipeline = get(id);
-    pipeline.cancel();
+    pipeline.stop(DRAIN);
     return pipeline;
   }
 
   /** Stops a pipeline, forgets it and deletes its files. */
   public void delete(String id) throws InterruptedException {
     ManagedPipeline pipeline = get(id);
-    pipeline.cancel();
+    pipeline.stop(DRAIN);
     if (!pipeline.awaitFinished(10_000)) {
       LOG.warn("pipeline {} did not stop within 10 s; deleting its record anyway", id);
     }

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param maxBatch most frames the pipeline hands the inference stage at once
  * @param overflow what the source queue does when full (BLOCK for files, DROP_OLDEST for live)
  * @param output the file the pipeline produces, for download, if it produces one
+ * @param live whether the source runs until stopped (a camera, a topic): stopping it ends its
+ *     stream and lets the frames in flight through, and the pipeline succeeds; other pipelines are
+ *     cancelled
  */
 public record PipelineParts(
     FrameSource source,
@@ -24,7 +27,8 @@ public record PipelineParts(
     FrameSink sink,
     int maxBatch,
     OverflowPolicy overflow,
-    Optional<Path> output) {
+    Optional<Path> output,
+    boolean live) {
   public PipelineParts {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(processor, "processor");
@@ -34,5 +38,16 @@ public record PipelineParts(
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
     }
+  }
+
+  /** Parts of a pipeline that ends by itself (a file). */
+  public PipelineParts(
+      FrameSource source,
+      BatchProcessor processor,
+      FrameSink sink,
+      int maxBatch,
+      OverflowPolicy overflow,
+      Optional<Path> output) {
+    this(source, processor, sink, maxBatch, overflow, output, false);
   }
 }

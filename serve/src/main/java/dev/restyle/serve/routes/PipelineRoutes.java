@@ -51,6 +51,7 @@ public final class PipelineRoutes {
         ctx -> ctx.json(status(manager.stop(ctx.pathParam("id")), "pipelines")));
     routes.delete("/api/pipelines/{id}", this::delete);
     routes.get("/api/pipelines/{id}/output", this::output);
+    routes.get("/api/pipelines/{id}/files/{name}", this::liveFile);
 
     routes.get("/api/jobs", this::listJobs);
     routes.post("/api/jobs", this::startJob);
@@ -207,6 +208,19 @@ public final class PipelineRoutes {
         .header("Content-Disposition", "attachment; filename=\"restyled-" + p.id() + ".mp4\"")
         .header("Content-Length", Long.toString(Files.size(file.get())))
         .result(Files.newInputStream(file.get()));
+  }
+
+  /** A file a running pipeline writes as it goes: an HLS playlist and its segments. */
+  private void liveFile(Context ctx) throws IOException {
+    ManagedPipeline p = manager.get(ctx.pathParam("id"));
+    String name = ctx.pathParam("name");
+    Optional<Path> file = p.liveFile(name);
+    if (file.isEmpty()) {
+      throw ApiException.notFound("pipeline " + p.id() + " has no file '" + name + "'");
+    }
+    ctx.contentType(name.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t")
+        .header("Cache-Control", "no-cache")
+        .result(Files.readAllBytes(file.get()));
   }
 
   /** For tests and docs: the kinds routed here. */
