@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       OptimizeCommand.class,
       TrainCommand.class,
       StylesCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       "  restyle optimize chicago.jpg starry_night.jpg -o slow.jpg",
       "  restyle train --style wave.jpg --photos photos/ --name wave",
       "  restyle train --resume runs/wave/checkpoint.ckpt",
+      "  restyle bench --quick",
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
