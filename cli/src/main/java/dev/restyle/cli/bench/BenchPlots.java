@@ -91,7 +91,13 @@ public final class BenchPlots {
         g.setColor(new Color(0xdddddd));
         g.drawLine(left, y, left + plotW, y);
         g.setColor(Color.DARK_GRAY);
-        g.drawString(String.format(Locale.ROOT, "%g", Math.pow(10, d)), 10, y + 5);
+        double tick = Math.pow(10, d);
+        g.drawString(
+            tick >= 1
+                ? String.format(Locale.ROOT, "%.0f", tick)
+                : String.format(Locale.ROOT, "%s", (float) tick),
+            10,
+            y + 5);
       }
       int groupW = plotW / sizes.size();
       int slots = networks.size() * 2;
@@ -136,13 +142,13 @@ public final class BenchPlots {
       g.drawRect(left, top, plotW, plotH);
       for (int n = 0; n < networks.size(); n++) {
         Color c = COLOURS[n % COLOURS.length];
-        int y = top + 40 + n * 22;
+        int y = top + 80 + n * 22;
         g.setColor(c);
         g.fillRect(left + plotW + 15, y - 10, 14, 12);
         g.setColor(Color.BLACK);
         g.drawString(networks.get(n), left + plotW + 35, y);
       }
-      int y = top + 40 + networks.size() * 22 + 10;
+      int y = top + 80 + networks.size() * 22 + 10;
       g.setColor(Color.GRAY);
       g.drawString("pale: PyTorch eager", left + plotW + 15, y);
     } finally {

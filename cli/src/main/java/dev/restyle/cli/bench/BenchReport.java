@@ -38,9 +38,11 @@ public record BenchReport(
    * @param size frame size
    * @param batch frames per pass
    * @param millis median ms per frame, frame in to frame out
+   * @param cpuMillis CPU ms per frame (all threads)
    * @param peakRssBytes peak resident memory of the process during the row
    * @param gflopPerFrame convolution FLOPs per frame (2 x multiply-accumulates), in GFLOP
    * @param torchMillis the PyTorch eager baseline's median ms per frame
+   * @param torchCpuMillis the baseline's CPU ms per frame
    * @param endToEndFps frames per second through decode, stylise and encode of a clip this size
    */
   public record Row(
@@ -48,9 +50,11 @@ public record BenchReport(
       FrameSize size,
       int batch,
       double millis,
+      double cpuMillis,
       long peakRssBytes,
       double gflopPerFrame,
       double torchMillis,
+      double torchCpuMillis,
       double endToEndFps) {
 
     public double framesPerSecond() {
@@ -81,12 +85,14 @@ public record BenchReport(
           "size",
           "batch",
           "ms/frame",
+          "cpu ms",
           "fps",
           "peak RSS MiB",
           "GFLOP/frame",
           "GFLOP/s",
           "% of peak",
           "torch ms",
+          "torch cpu ms",
           "restyle/torch",
           "end-to-end fps"
         });
@@ -98,12 +104,14 @@ public record BenchReport(
             r.size().toString(),
             Integer.toString(r.batch()),
             timed ? fmt("%.1f", r.millis()) : "-",
+            timed ? fmt("%.1f", r.cpuMillis()) : "-",
             timed ? fmt("%.2f", r.framesPerSecond()) : "-",
             r.peakRssBytes() >= 0 ? fmt("%d", r.peakRssBytes() >> 20) : "-",
             fmt("%.2f", r.gflopPerFrame()),
             timed ? fmt("%.1f", r.gflops()) : "-",
             timed ? fmt("%.0f%%", 100 * r.gflops() / cpuPeakGflops) : "-",
             Double.isNaN(r.torchMillis()) ? "-" : fmt("%.1f", r.torchMillis()),
+            Double.isNaN(r.torchCpuMillis()) ? "-" : fmt("%.1f", r.torchCpuMillis()),
             Double.isNaN(r.torchMillis()) || !timed ? "-" : fmt("%.2f", r.ratio()),
             Double.isNaN(r.endToEndFps()) ? "-" : fmt("%.2f", r.endToEndFps())
           });
@@ -150,7 +158,9 @@ public record BenchReport(
       out.append(String.join(", ", parts)).append('\n');
     }
     out.append(
-        "ms/frame: RGB bytes in to RGB bytes out; FLOPs: convolutions only, counted from the"
+        "ms/frame: median wall time, RGB bytes in to RGB bytes out; cpu ms: CPU time of all"
+            + " threads per frame (less affected by other jobs); restyle/torch: ratio of the wall"
+            + " times; FLOPs: convolutions only, counted from the"
             + " architecture; end-to-end: decode, stylise, encode of a synthetic clip through"
             + " the video pipeline\n");
     return out.toString();

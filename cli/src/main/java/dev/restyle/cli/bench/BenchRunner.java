@@ -136,8 +136,10 @@ public final class BenchRunner {
               size,
               config.batch(),
               t.medianMillis(),
+              t.cpuMillis(),
               t.peakRssBytes().orElse(-1),
               gflop(preset.architecture(), size),
+              Double.NaN,
               Double.NaN,
               Double.NaN));
     }
@@ -164,8 +166,10 @@ public final class BenchRunner {
                   clipSize,
                   config.batch(),
                   Double.NaN,
+                  Double.NaN,
                   -1,
                   gflop(preset.architecture(), clipSize),
+                  Double.NaN,
                   Double.NaN,
                   result.framesPerSecond())
               : new BenchReport.Row(
@@ -173,9 +177,11 @@ public final class BenchRunner {
                   row.size(),
                   row.batch(),
                   row.millis(),
+                  row.cpuMillis(),
                   row.peakRssBytes(),
                   row.gflopPerFrame(),
                   row.torchMillis(),
+                  row.torchCpuMillis(),
                   result.framesPerSecond()));
     }
     return new ArrayList<>(rows.values());
@@ -189,17 +195,18 @@ public final class BenchRunner {
       List<BenchReport.Row> rows, TorchBaseline.Result result) {
     List<BenchReport.Row> out = new ArrayList<>();
     for (BenchReport.Row r : rows) {
-      double torch =
-          result.row(r.network(), r.size()).map(TorchBaseline.Row::medianMillis).orElse(Double.NaN);
+      Optional<TorchBaseline.Row> torch = result.row(r.network(), r.size());
       out.add(
           new BenchReport.Row(
               r.network(),
               r.size(),
               r.batch(),
               r.millis(),
+              r.cpuMillis(),
               r.peakRssBytes(),
               r.gflopPerFrame(),
-              torch,
+              torch.map(TorchBaseline.Row::medianMillis).orElse(Double.NaN),
+              torch.map(TorchBaseline.Row::cpuMillis).orElse(Double.NaN),
               r.endToEndFps()));
     }
     return out;

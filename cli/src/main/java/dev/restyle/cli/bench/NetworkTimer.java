@@ -17,9 +17,11 @@ final class NetworkTimer {
    * One measurement.
    *
    * @param medianMillis median wall time per frame
+   * @param cpuMillis process CPU time per frame (all threads), averaged over the timed passes: the
+   *     work done, which other jobs on the machine inflate far less than the wall time
    * @param peakRssBytes peak resident memory of the process during the measurement, if known
    */
-  record Timing(double medianMillis, OptionalLong peakRssBytes) {
+  record Timing(double medianMillis, double cpuMillis, OptionalLong peakRssBytes) {
     double framesPerSecond() {
       return 1000.0 / medianMillis;
     }
@@ -34,13 +36,15 @@ final class NetworkTimer {
       stylizer.stylize(frames, size.width(), size.height(), StyleOptions.DEFAULT);
     }
     double[] perFrame = new double[repeats];
+    long cpuStart = ProcessMemory.cpuNanos();
     for (int i = 0; i < repeats; i++) {
       long start = System.nanoTime();
       stylizer.stylize(frames, size.width(), size.height(), StyleOptions.DEFAULT);
       perFrame[i] = (System.nanoTime() - start) / 1e6 / batch;
     }
+    double cpuMillis = (ProcessMemory.cpuNanos() - cpuStart) / 1e6 / repeats / batch;
     return new Timing(
-        median(perFrame), peakReset ? ProcessMemory.peakBytes() : OptionalLong.empty());
+        median(perFrame), cpuMillis, peakReset ? ProcessMemory.peakBytes() : OptionalLong.empty());
   }
 
   static double median(double[] values) {

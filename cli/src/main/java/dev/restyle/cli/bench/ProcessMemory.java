@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The process's peak resident memory (Linux: {@code VmHWM} in {@code /proc/self/status}), which can
- * be reset between measurements by writing 5 to {@code /proc/self/clear_refs}. Native tensors
- * count, unlike the Java heap figures.
+ * The process's CPU time and peak resident memory (Linux: {@code VmHWM} in {@code
+ * /proc/self/status}), which can be reset between measurements by writing 5 to {@code
+ * /proc/self/clear_refs}. Native tensors count, unlike the Java heap figures.
  */
 final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
@@ -41,6 +41,13 @@ final class ProcessMemory {
       return OptionalLong.empty();
     }
     return OptionalLong.empty();
+  }
+
+  /** CPU time of the whole process (all threads, native ones included), in nanoseconds. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The 1-minute load average, or NaN where unknown. */

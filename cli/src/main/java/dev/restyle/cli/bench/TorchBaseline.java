@@ -46,7 +46,13 @@ final class TorchBaseline {
   record Check(int width, int height, Path input, List<CheckOutput> outputs) {}
 
   /** One timed row. */
-  record Row(String network, FrameSize size, int batch, double medianMillis, long peakRssBytes) {}
+  record Row(
+      String network,
+      FrameSize size,
+      int batch,
+      double medianMillis,
+      double cpuMillis,
+      long peakRssBytes) {}
 
   /**
    * What the baseline measured.
@@ -170,6 +176,7 @@ final class TorchBaseline {
               new FrameSize(r.path("width").asInt(), r.path("height").asInt()),
               r.path("batch").asInt(),
               r.path("median_ms").asDouble(),
+              r.path("cpu_ms").asDouble(Double.NaN),
               r.path("peak_rss_bytes").asLong(-1)));
     }
     LOG.debug("PyTorch baseline: torch {}, {} rows", report.path("torch").asText(), rows.size());

@@ -20,7 +20,7 @@ class BenchReportTest {
             2,
             0.1,
             0.2,
-            List.of(new BenchReport.Row("full", vga, 1, 500, 300L << 20, 25, 1000, 1.9)),
+            List.of(new BenchReport.Row("full", vga, 1, 500, 900, 300L << 20, 25, 1000, 1900, 1.9)),
             "PyTorch 1.13 eager",
             Map.of("full", 0.001));
     String text = report.render();
@@ -28,8 +28,8 @@ class BenchReportTest {
     // 500 ms: 2 fps; 25 GFLOP in 0.5 s: 50 GFLOP/s, half the peak; half the baseline's time
     assertTrue(
         row.matches(
-            "full +640x480 +1 +500\\.0 +2\\.00 +300 +25\\.00 +50\\.0 +50% +1000\\.0"
-                + " +0\\.50 +1\\.90"),
+            "full +640x480 +1 +500\\.0 +900\\.0 +2\\.00 +300 +25\\.00 +50\\.0 +50% +1000\\.0"
+                + " +1900\\.0 +0\\.50 +1\\.90"),
         row);
     assertTrue(text.contains("CPU peak: 100.0 GFLOP/s"), text);
     assertTrue(text.contains("full 0.001"), text);
