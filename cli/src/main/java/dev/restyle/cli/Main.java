@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       StylesCommand.class,
       ServeCommand.class,
       LoadTestCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
       "  restyle train --resume runs/wave/checkpoint.ckpt",
       "  restyle serve --port 8080",
       "  restyle loadtest --url http://127.0.0.1:8080 --concurrency 1,4,16 --requests 64 --size 512",
+      "  restyle bench --quick",
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

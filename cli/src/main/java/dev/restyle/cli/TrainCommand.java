@@ -1,5 +1,6 @@
 package dev.restyle.cli;
 
+import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.trainer.Checkpoint;
 import dev.restyle.trainer.TrainConfig;
 import dev.restyle.trainer.Trainer;
@@ -71,6 +72,31 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--residual-blocks", description = "residual blocks (default 5)")
   Integer residualBlocks;
 
+  @Option(
+      names = "--downscale",
+      description =
+          "run the network at 1/N resolution and upsample its output: 1, 2 or 4 (default 1)")
+  Integer downscale;
+
+  @Option(
+      names = "--edge-kernel",
+      description = "kernel of the first and last convolution: 9, 5 or 3 (default 9)")
+  Integer edgeKernel;
+
+  @Option(
+      names = "--separable",
+      negatable = true,
+      description = "depthwise-separable residual blocks (default: off)")
+  Boolean separable;
+
+  @Option(
+      names = "--preset",
+      description =
+          "network shape by name, one of ${COMPLETION-CANDIDATES} (see restyle bench); the"
+              + " options above override its parts",
+      completionCandidates = BenchCommand.Presets.class)
+  String preset;
+
   @Option(names = "--seed")
   Long seed;
 
@@ -135,7 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         c.seed(),
         c.logEvery(),
         c.previewEvery(),
-        c.checkpointEvery());
+        c.checkpointEvery(),
+        c.downscale(),
+        c.edgeKernel(),
+        c.separable());
   }
 
   private TrainConfig configure() throws java.io.IOException {
@@ -148,6 +177,9 @@ final class TrainCommand implements Callable<Integer> {
           "--style, --photos and --name are required (or --config / --resume)");
     }
     TrainConfig d = base != null ? base : TrainConfig.defaults(n, style, photos);
+    if (preset != null) {
+      d = d.withArchitecture(NetworkPreset.of(preset).architecture());
+    }
     return new TrainConfig(
         n,
         pick(style, d.style()),
@@ -168,7 +200,10 @@ final class TrainCommand implements Callable<Integer> {
         pick(seed, d.seed()),
         d.logEvery(),
         pick(previewEvery, d.previewEvery()),
-        pick(checkpointEvery, d.checkpointEvery()));
+        pick(checkpointEvery, d.checkpointEvery()),
+        pick(downscale, d.downscale()),
+        pick(edgeKernel, d.edgeKernel()),
+        pick(separable, d.separable()));
   }
 
   private static <T> T pick(T option, T fallback) {

@@ -29,7 +29,7 @@ final class ModelCard {
             | --- | --- |
             | style image | `%s` (SHA-256 `%s`) |
             | training photos | `%s` |
-            | architecture | Johnson et al. 2016 transformation network, width %.2f, %d residual blocks, %,d parameters |
+            | architecture | Johnson et al. 2016 transformation network, %s, %,d parameters |
             | loss network | `%s` |
             | steps | %d, batch %d, random %d px crops |
             | optimiser | Adam, learning rate %g |
@@ -46,8 +46,7 @@ final class ModelCard {
             config.style(),
             Sha256.ofFile(config.style()),
             config.photos(),
-            config.width(),
-            config.residualBlocks(),
+            config.architecture(),
             parameters,
             config.lossNetwork(),
             config.steps(),

@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  * @param logEvery steps between rows of the loss log
  * @param previewEvery steps between preview images
  * @param checkpointEvery steps between checkpoints
+ * @param downscale internal downscale factor of the style network (1, 2 or 4; null: 1)
+ * @param edgeKernel kernel of its first and last convolution (9, 5 or 3; null: 9)
+ * @param separable depthwise-separable residual blocks (null: false)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -66,11 +69,18 @@ public record TrainConfig(
     long seed,
     int logEvery,
     int previewEvery,
-    int checkpointEvery) {
+    int checkpointEvery,
+    Integer downscale,
+    Integer edgeKernel,
+    Boolean separable) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   public TrainConfig {
+    // Configs and checkpoints written before the fast network knobs existed leave them out.
+    downscale = downscale == null ? 1 : downscale;
+    edgeKernel = edgeKernel == null ? 9 : edgeKernel;
+    separable = separable != null && separable;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -105,7 +115,18 @@ public record TrainConfig(
           "lossNetwork must be one of " + LossNetworks.NAMES + ", got '" + lossNetwork + "'");
     }
     try {
-      new Architecture(width, residualBlocks);
+      Architecture a = new Architecture(width, residualBlocks, downscale, edgeKernel, separable);
+      if (cropSize % a.sideMultiple() != 0 || cropSize < a.minimumSide()) {
+        problems.add(
+            "cropSize must be a multiple of "
+                + a.sideMultiple()
+                + " and at least "
+                + a.minimumSide()
+                + " for a network with downscale "
+                + downscale
+                + ", got "
+                + cropSize);
+      }
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
@@ -115,6 +136,82 @@ public record TrainConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
+  }
+
+  /** A config with Johnson's layout for the style network (no fast knobs). */
+  public TrainConfig(
+      String name,
+      Path style,
+      Path photos,
+      Path output,
+      int steps,
+      int batchSize,
+      int cropSize,
+      int styleSize,
+      double learningRate,
+      double contentWeight,
+      double styleWeight,
+      double tvWeight,
+      String lossNetwork,
+      Path vggWeights,
+      double width,
+      int residualBlocks,
+      long seed,
+      int logEvery,
+      int previewEvery,
+      int checkpointEvery) {
+    this(
+        name,
+        style,
+        photos,
+        output,
+        steps,
+        batchSize,
+        cropSize,
+        styleSize,
+        learningRate,
+        contentWeight,
+        styleWeight,
+        tvWeight,
+        lossNetwork,
+        vggWeights,
+        width,
+        residualBlocks,
+        seed,
+        logEvery,
+        previewEvery,
+        checkpointEvery,
+        null,
+        null,
+        null);
+  }
+
+  /** The same config with another network shape. */
+  public TrainConfig withArchitecture(Architecture a) {
+    return new TrainConfig(
+        name,
+        style,
+        photos,
+        output,
+        steps,
+        batchSize,
+        cropSize,
+        styleSize,
+        learningRate,
+        contentWeight,
+        styleWeight,
+        tvWeight,
+        lossNetwork,
+        vggWeights,
+        a.width(),
+        a.residualBlocks(),
+        seed,
+        logEvery,
+        previewEvery,
+        checkpointEvery,
+        a.downscale(),
+        a.edgeKernel(),
+        a.separable());
   }
 
   private static void positive(List<String> problems, String field, long value) {
@@ -149,7 +246,7 @@ public record TrainConfig(
   }
 
   public Architecture architecture() {
-    return new Architecture(width, residualBlocks);
+    return new Architecture(width, residualBlocks, downscale, edgeKernel, separable);
   }
 
   public LossWeights lossWeights() {

@@ -29,6 +29,28 @@ class TrainConfigTest {
   }
 
   @Test
+  void configsWrittenBeforeTheFastKnobsReadAsJohnsonsLayout() throws IOException {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    String json = config.toJson();
+    String old =
+        json.replace(",\"downscale\":1", "")
+            .replace(",\"edgeKernel\":9", "")
+            .replace(",\"separable\":false", "");
+    assertFalse(old.contains("downscale"), old);
+    assertEquals(config, TrainConfig.fromJson(old));
+  }
+
+  @Test
+  void cropsMustFitADownscalingNetwork() {
+    TrainConfig base = TrainConfig.defaults("wave", style, photos);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(base).set("cropSize", 36).set("downscale", 2).build());
+    assertTrue(e.getMessage().contains("multiple of 8"), e.getMessage());
+  }
+
+  @Test
   void defaultsAreValid() {
     TrainConfig config = TrainConfig.defaults("wave", style, photos);
     assertEquals(Architecture.JOHNSON, config.architecture());

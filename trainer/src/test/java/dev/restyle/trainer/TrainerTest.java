@@ -9,6 +9,7 @@ import dev.restyle.engine.TestImages;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.CorruptFileException;
 import dev.restyle.engine.network.NetworkFile;
+import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.Tensor;
 import dev.restyle.engine.optim.Progress;
 import dev.restyle.engine.registry.StyleRegistry;
@@ -145,6 +146,21 @@ class TrainerTest {
 
     List<double[]> log = lossRows(resumedRun.resolve("losses.csv"));
     assertEquals(List.of(5.0, 6.0, 10.0), log.stream().map(r -> r[0]).toList(), "log kept");
+  }
+
+  @Test
+  void trainsAFastNetwork() throws IOException {
+    Path out = dir.resolve("fast");
+    Architecture faster = NetworkPreset.FASTER.architecture();
+    TrainConfig config = config(out, 4, 4).withArchitecture(faster);
+    Trainer.Result result = new Trainer(config, dir.resolve("styles")).run(null, Progress.NONE);
+    assertTrue(Double.isFinite(result.last().total()), "a finite loss");
+    NetworkFile saved = NetworkFile.load(result.network());
+    assertEquals(faster, saved.architecture());
+    assertEquals(config, TrainConfig.fromJson(saved.trainingConfig()));
+    assertTrue(
+        Files.readString(out.resolve(NAME + ".md")).contains("separable residual blocks"),
+        "the card names the fast layout");
   }
 
   @Test

@@ -58,7 +58,9 @@ public final class BatchStylizer {
           "image size must be positive, got " + width + "x" + height);
     }
     int size = Math.multiplyExact(Math.multiplyExact(width, height), 3);
-    byte[] packed = new byte[Math.multiplyExact(size, images.size())];
+    // One image goes to native memory straight from its own array; a batch is packed first.
+    byte[] packed =
+        images.size() == 1 ? images.getFirst() : new byte[Math.multiplyExact(size, images.size())];
     for (int i = 0; i < images.size(); i++) {
       byte[] image = images.get(i);
       if (image.length != size) {
@@ -75,7 +77,9 @@ public final class BatchStylizer {
                 + height
                 + " RGB");
       }
-      System.arraycopy(image, 0, packed, i * size, size);
+      if (packed != image) {
+        System.arraycopy(image, 0, packed, i * size, size);
+      }
     }
     NDArray nhwc =
         manager.create(
@@ -93,6 +97,9 @@ public final class BatchStylizer {
     int size = Math.toIntExact(s.get(1) * s.get(2) * s.get(3));
     byte[] packed =
         nchw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(0, 2, 3, 1).toByteArray();
+    if (n == 1) {
+      return List.of(packed);
+    }
     List<byte[]> images = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       images.add(Arrays.copyOfRange(packed, i * size, (i + 1) * size));

@@ -28,6 +28,15 @@ public record ParameterSpec(String name, long[] shape, Init init, long fanIn) {
         (long) in * kernel * kernel);
   }
 
+  /** A depthwise convolution: one {@code kernel x kernel} filter per channel. */
+  static ParameterSpec depthwiseWeight(String name, int channels, int kernel) {
+    return new ParameterSpec(
+        name,
+        new long[] {channels, 1, kernel, kernel},
+        Init.UNIFORM_FAN_IN,
+        (long) kernel * kernel);
+  }
+
   static ParameterSpec bias(String name, int out, long fanIn) {
     return new ParameterSpec(name, new long[] {out}, Init.UNIFORM_FAN_IN, fanIn);
   }

@@ -106,37 +106,90 @@ public final class StyleNetwork implements AutoCloseable {
   /**
    * Runs the network.
    *
-   * @param x images (N, 3, H, W) in [0, 255], H and W multiples of 4 and at least 16
+   * @param x images (N, 3, H, W) in [0, 255], H and W multiples of {@link
+   *     Architecture#sideMultiple()} and at least {@link Architecture#minimumSide()}
    * @return stylised images of the same shape, unclamped
    */
   public NDArray forward(NDArray x) {
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
-    if (h % 4 != 0 || w % 4 != 0 || h < 16 || w < 16) {
+    int multiple = architecture.sideMultiple();
+    int minimum = architecture.minimumSide();
+    if (h % multiple != 0 || w % multiple != 0 || h < minimum || w < minimum) {
       throw new IllegalArgumentException(
-          "input must be at least 16x16 with sides a multiple of 4, got " + w + "x" + h);
+          "input must be at least "
+              + minimum
+              + "x"
+              + minimum
+              + " with sides a multiple of "
+              + multiple
+              + ", got "
+              + w
+              + "x"
+              + h);
     }
+    int downscale = architecture.downscale();
     // The layers work on [-0.5, 0.5]: at initialisation the output is then already of the
     // target's scale, and Adam's fixed-size steps learn the content many times faster than on
     // raw [0, 255] values (a fixed affine map at each end; the layers are Johnson's).
-    NDArray y = block(x.div(255f).sub(0.5f), "conv1", 1, true);
-    y = block(y, "conv2", 2, true);
-    y = block(y, "conv3", 2, true);
-    for (int i = 1; i <= architecture.residualBlocks(); i++) {
-      NDArray r = block(y, "res" + i + ".conv1", 1, true);
-      r = block(r, "res" + i + ".conv2", 1, false);
-      y = y.add(r);
+    // Each intermediate is freed as soon as the next layer has consumed it (autograd keeps what
+    // backward needs on the native side): a pass then reuses a few buffers instead of holding
+    // every activation until the caller's manager closes, which at video sizes cost gigabytes and
+    // a page fault for every fresh page.
+    NDArray scaled = x.div(255f);
+    NDArray y = next(scaled, scaled.sub(0.5f));
+    if (downscale > 1) {
+      y = next(y, Ops.averagePool(y, downscale));
     }
-    y = block(Ops.upsampleNearest(y, 2), "up1", 1, true);
-    y = block(Ops.upsampleNearest(y, 2), "up2", 1, true);
-    return Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1).add(0.5f).mul(255f);
+    y = next(y, block(y, "conv1", 1, true));
+    y = next(y, block(y, "conv2", 2, true));
+    y = next(y, block(y, "conv3", 2, true));
+    for (int i = 1; i <= architecture.residualBlocks(); i++) {
+      NDArray r = residualConv(y, "res" + i + ".conv1", true);
+      r = next(r, residualConv(r, "res" + i + ".conv2", false));
+      NDArray sum = y.add(r);
+      r.close();
+      y = next(y, sum);
+    }
+    y = next(y, Ops.upsampleNearest(y, 2));
+    y = next(y, block(y, "up1", 1, true));
+    y = next(y, Ops.upsampleNearest(y, 2));
+    y = next(y, block(y, "up2", 1, true));
+    y = next(y, Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1));
+    if (downscale > 1) {
+      y = next(y, Ops.upsampleBilinear(y, h, w));
+    }
+    NDArray shifted = y.add(0.5f);
+    y.close();
+    return next(shifted, shifted.mul(255f));
+  }
+
+  /** Frees a consumed intermediate and returns its successor. */
+  private static NDArray next(NDArray consumed, NDArray result) {
+    consumed.close();
+    return result;
   }
 
   /** Reflection-padded conv, instance norm, optional ReLU. */
   private NDArray block(NDArray x, String name, int stride, boolean relu) {
     NDArray y = Ops.reflectConv(x, p(name + ".weight"), p(name + ".bias"), stride);
-    y = Ops.instanceNorm(y, p(name + ".norm.gamma"), p(name + ".norm.beta"));
-    return relu ? Ops.relu(y) : y;
+    return normalise(y, name, relu);
+  }
+
+  /** A residual block's 3x3 conv: plain, or depthwise then pointwise. */
+  private NDArray residualConv(NDArray x, String name, boolean relu) {
+    if (!architecture.separable()) {
+      return block(x, name, 1, relu);
+    }
+    NDArray d = Ops.reflectDepthwiseConv(x, p(name + ".depthwise.weight"));
+    NDArray y = next(d, Ops.conv(d, p(name + ".weight"), p(name + ".bias"), 1, 0));
+    return normalise(y, name, relu);
+  }
+
+  /** Instance norm and optional ReLU of a conv output, which it frees. */
+  private NDArray normalise(NDArray y, String name, boolean relu) {
+    NDArray out = next(y, Ops.instanceNorm(y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
+    return relu ? next(out, Ops.relu(out)) : out;
   }
 
   private NDArray p(String name) {

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Functional building blocks on NCHW tensors.
@@ -17,6 +19,11 @@ import ai.djl.nn.pooling.Pool;
  * manager), so a per-step sub-manager frees all intermediates of a forward pass at once.
  */
 public final class Ops {
+  /** DJL's native code for torch's bilinear interpolation mode. */
+  private static final int INTERPOLATE_NEAREST = 0;
+
+  private static final int INTERPOLATE_BILINEAR = 2;
+
   private Ops() {}
 
   /**
@@ -51,7 +58,22 @@ public final class Ops {
   public static NDArray reflectConv(NDArray x, NDArray weight, NDArray bias, int stride) {
     int kernel = (int) weight.getShape().get(2);
     NDArray padded = reflectionPad(x, kernel / 2);
-    return conv(padded, weight, bias, stride, 0);
+    NDArray out = conv(padded, weight, bias, stride, 0);
+    closeUnless(padded, x);
+    return out;
+  }
+
+  /** Depthwise 2-D convolution (one filter per channel, no bias) with reflection padding. */
+  public static NDArray reflectDepthwiseConv(NDArray x, NDArray weight) {
+    int kernel = (int) weight.getShape().get(2);
+    int channels = (int) x.getShape().get(1);
+    NDArray padded = reflectionPad(x, kernel / 2);
+    NDArray out =
+        Conv2d.conv2d(
+                padded, weight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), channels)
+            .singletonOrThrow();
+    closeUnless(padded, x);
+    return out;
   }
 
   /** Plain 2-D convolution with zero padding. */
@@ -79,13 +101,23 @@ public final class Ops {
           "reflection padding " + pad + " needs an input larger than " + height + "x" + width);
     }
     NDArray rows = reflectAxis(x, 2, pad, height);
-    return reflectAxis(rows, 3, pad, width);
+    NDArray out = reflectAxis(rows, 3, pad, width);
+    rows.close();
+    return out;
   }
 
+  /** Concatenates the mirrored edges to {@code x} along one axis; frees its temporaries. */
   private static NDArray reflectAxis(NDArray x, int axis, int pad, long size) {
-    NDArray before = x.get(slice(axis, 1, pad + 1)).flip(axis);
-    NDArray after = x.get(slice(axis, size - pad - 1, size - 1)).flip(axis);
-    return NDArrays.concat(new NDList(before, x, after), axis);
+    NDArray first = x.get(slice(axis, 1, pad + 1));
+    NDArray last = x.get(slice(axis, size - pad - 1, size - 1));
+    NDArray before = first.flip(axis);
+    NDArray after = last.flip(axis);
+    NDArray out = NDArrays.concat(new NDList(before, x, after), axis);
+    first.close();
+    last.close();
+    before.close();
+    after.close();
+    return out;
   }
 
   private static NDIndex slice(int axis, long from, long to) {
@@ -106,38 +138,50 @@ public final class Ops {
     long batch = s.get(0);
     long planes = batch * s.get(1);
     // Instance norm is batch norm over a batch of one whose channels are all (image, channel)
-    // planes: one fused native kernel forward and backward instead of a chain of small ops.
+    // planes: one fused native kernel forward and backward instead of a chain of small ops. Every
+    // temporary is freed here at once (autograd keeps what it needs on the native side), so a
+    // forward pass does not pile up buffers until its manager closes.
     NDManager scope = x.getManager();
-    NDArray scale = onManagerOf(x, gamma.tile(batch));
-    NDArray shift = onManagerOf(x, beta.tile(batch));
+    NDArray scale = batch == 1 ? gamma : onManagerOf(x, gamma.tile(batch));
+    NDArray shift = batch == 1 ? beta : onManagerOf(x, beta.tile(batch));
     NDArray runningMean = scope.zeros(new Shape(planes));
     NDArray runningVar = scope.ones(new Shape(planes));
-    return x.reshape(1, planes, s.get(2), s.get(3))
-        .getNDArrayInternal()
-        .batchNorm(
-            x.reshape(1, planes, s.get(2), s.get(3)),
-            runningMean,
-            runningVar,
-            scale,
-            shift,
-            1,
-            0.1f,
-            1e-5f,
-            true)
-        .singletonOrThrow()
-        .reshape(s);
+    NDArray planar = x.reshape(1, planes, s.get(2), s.get(3));
+    NDArray normalised =
+        planar
+            .getNDArrayInternal()
+            .batchNorm(planar, runningMean, runningVar, scale, shift, 1, 0.1f, 1e-5f, true)
+            .singletonOrThrow();
+    NDArray out = normalised.reshape(s);
+    normalised.close();
+    planar.close();
+    runningMean.close();
+    runningVar.close();
+    closeUnless(scale, gamma);
+    closeUnless(shift, beta);
+    return out;
   }
 
-  /** Nearest-neighbour upsampling by an integer factor. */
+  /** Nearest-neighbour upsampling by an integer factor (one native kernel, like torch's). */
   public static NDArray upsampleNearest(NDArray x, int factor) {
     Shape s = x.getShape();
-    long n = s.get(0);
-    long c = s.get(1);
-    long h = s.get(2);
-    long w = s.get(3);
-    return x.reshape(n, c, h, 1, w, 1)
-        .broadcast(new Shape(n, c, h, factor, w, factor))
-        .reshape(n, c, h * factor, w * factor);
+    return JniUtils.interpolate(
+        (PtNDArray) x,
+        new long[] {s.get(2) * factor, s.get(3) * factor},
+        INTERPOLATE_NEAREST,
+        false);
+  }
+
+  /** Bilinear resampling to {@code height x width} (PyTorch's, without aligned corners). */
+  public static NDArray upsampleBilinear(NDArray x, long height, long width) {
+    return JniUtils.interpolate(
+        (PtNDArray) x, new long[] {height, width}, INTERPOLATE_BILINEAR, false);
+  }
+
+  /** Average pooling by an integer factor (each output pixel the mean of a factor^2 square). */
+  public static NDArray averagePool(NDArray x, int factor) {
+    return Pool.avgPool2d(
+        x, new Shape(factor, factor), new Shape(factor, factor), new Shape(0, 0), false, true);
   }
 
   public static NDArray relu(NDArray x) {
@@ -147,6 +191,13 @@ public final class Ops {
   /** 2x2 average pooling with stride 2 (one level down an image pyramid). */
   public static NDArray halve(NDArray x) {
     return Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+  }
+
+  /** Frees {@code temporary} unless it is {@code keep} itself (an op that returned its input). */
+  public static void closeUnless(NDArray temporary, NDArray keep) {
+    if (temporary != keep) {
+      temporary.close();
+    }
   }
 
   /** Moves a derived array (e.g. a reshaped parameter view) to the manager of {@code owner}. */

@@ -13,13 +13,10 @@ import java.awt.image.BufferedImage;
 
 /**
  * Applies a style network to images of any size and aspect ratio: pads each side up to what the
- * network needs (a multiple of 4, at least 16 pixels), runs it, crops back, then applies the {@link
- * StyleOptions}.
+ * network needs (see {@link dev.restyle.engine.network.Architecture#sideMultiple()}), runs it,
+ * crops back, then applies the {@link StyleOptions}.
  */
 public final class Stylizer {
-  private static final int MULTIPLE = 4;
-  private static final int MINIMUM = 16;
-
   private final StyleNetwork network;
 
   public Stylizer(StyleNetwork network) {
@@ -58,8 +55,10 @@ public final class Stylizer {
     return ColourTransfer.blend(out, batch, options.strength());
   }
 
-  private static long target(long size) {
-    return Math.max(MINIMUM, (size + MULTIPLE - 1) / MULTIPLE * MULTIPLE);
+  private long target(long size) {
+    int multiple = network.architecture().sideMultiple();
+    return Math.max(
+        network.architecture().minimumSide(), (size + multiple - 1) / multiple * multiple);
   }
 
   /** Extends the bottom and right edges by repeating the last row and column. */

@@ -209,4 +209,25 @@ class NetworkFileTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
+  @Test
+  void filesWrittenBeforeTheFastKnobsStillLoad() throws IOException {
+    // the metadata of the first bundled styles: width and residual blocks only
+    Path file = dir.resolve("old.rsn");
+    Map<String, String> meta = new LinkedHashMap<>(network.metadata());
+    meta.put("architecture", "{\"width\":0.25,\"residualBlocks\":1}");
+    TensorFile.write(file, network.weights(), meta);
+    NetworkFile loaded = NetworkFile.load(file);
+    assertEquals(new Architecture(0.25, 1, 1, 9, false), loaded.architecture());
+  }
+
+  @Test
+  void fastNetworksRoundTrip() throws IOException {
+    Architecture fast = NetworkPreset.FASTER.architecture();
+    Path file = dir.resolve("fast.rsn");
+    tinyNetwork(fast, 3).save(file);
+    NetworkFile loaded = NetworkFile.load(file);
+    assertEquals(fast, loaded.architecture());
+    assertTrue(loaded.weights().containsKey("res1.conv2.depthwise.weight"));
+  }
 }
