@@ -15,10 +15,7 @@ import dev.restyle.ingest.kafka.FrameHeaders;
 import dev.restyle.ingest.kafka.KafkaBroker;
 import dev.restyle.ingest.kafka.KafkaBrokerExtension;
 import dev.restyle.ingest.sample.SampleClip;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaCommandTest {
   @TempDir Path dir;
   private String userHome;
-
-  private record Outcome(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void loadNatives() {
@@ -81,8 +76,8 @@ class KafkaCommandTest {
     Path clip = dir.resolve("clip.mp4");
     SampleClip.write(clip, new SampleClip.Spec(64, 48, 10, 10, 0));
 
-    Outcome sent =
-        run(
+    CliRun sent =
+        CliRun.of(
             "kafka-send",
             clip.toString(),
             "--bootstrap",
@@ -96,8 +91,8 @@ class KafkaCommandTest {
     assertEquals(0, sent.exitCode(), sent.err());
     assertTrue(sent.out().contains("10 frames of 64x48 as jpeg, stream cam9"), sent.out());
 
-    Outcome styled =
-        run(
+    CliRun styled =
+        CliRun.of(
             "kafka",
             "--bootstrap",
             broker.bootstrap(),
@@ -132,8 +127,8 @@ class KafkaCommandTest {
 
   @Test
   void badSettingsAreOneClearLine() {
-    Outcome result =
-        run(
+    CliRun result =
+        CliRun.of(
             "kafka",
             "--bootstrap",
             "nohost",
@@ -166,23 +161,5 @@ class KafkaCommandTest {
       }
     }
     return out;
-  }
-
-  private static Outcome run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

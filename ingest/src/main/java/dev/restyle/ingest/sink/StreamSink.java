@@ -1,16 +1,12 @@
 package dev.restyle.ingest.sink;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-
 import dev.restyle.ingest.ffmpeg.FfmpegErrors;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.ffmpeg.RgbFrameRecorder;
 import dev.restyle.ingest.ffmpeg.VideoEncoders;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import java.io.IOException;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -87,7 +83,7 @@ public final class StreamSink implements FrameSink {
   private final String target;
   private final FFmpegFrameRecorder recorder;
   private final double frameRate;
-  private ByteBuffer pixels;
+  private final RgbFrameRecorder images;
   private long lastTimestamp = -1;
   private long written;
   private boolean finished;
@@ -96,6 +92,7 @@ public final class StreamSink implements FrameSink {
   private StreamSink(String target, FFmpegFrameRecorder recorder, double frameRate) {
     this.target = target;
     this.recorder = recorder;
+    this.images = new RgbFrameRecorder(recorder);
     this.frameRate = frameRate;
   }
 
@@ -167,21 +164,8 @@ public final class StreamSink implements FrameSink {
     if (tick <= lastTimestamp) {
       tick = lastTimestamp + 1;
     }
-    if (pixels == null || pixels.capacity() != frame.rgb().length) {
-      pixels = ByteBuffer.allocateDirect(frame.rgb().length);
-    }
-    pixels.clear();
-    pixels.put(frame.rgb()).flip();
     try {
-      recorder.setFrameNumber(Math.toIntExact(tick));
-      recorder.recordImage(
-          frame.width(),
-          frame.height(),
-          org.bytedeco.javacv.Frame.DEPTH_UBYTE,
-          3,
-          frame.width() * 3,
-          AV_PIX_FMT_RGB24,
-          pixels);
+      images.record(frame, Math.toIntExact(tick));
     } catch (FrameRecorder.Exception e) {
       throw new IOException(
           "cannot send " + frame + " to " + target + ": " + FfmpegErrors.describe(e), e);
@@ -203,9 +187,7 @@ public final class StreamSink implements FrameSink {
       return;
     }
     try {
-      while (recorder.recordImage(0, 0, 0, 0, 0, AV_PIX_FMT_NONE, (Buffer[]) null)) {
-        // each call writes one delayed packet
-      }
+      images.drain();
       recorder.stop();
       released = true;
       recorder.release();
