@@ -3,15 +3,9 @@ package dev.restyle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.image.ImageFiles;
-import dev.restyle.engine.network.Architecture;
-import dev.restyle.engine.network.NetworkFile;
-import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.trainer.Checkpoint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -19,10 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,30 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * user.home} in a temporary folder, so the style registry sees only the styles a test puts there.
  */
 class MainTest {
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome();
   @TempDir Path dir;
-  private String userHome;
-  private Path styles;
-
-  @BeforeAll
-  static void loadEngine() {
-    // Load libtorch before user.home moves: DJL caches its native library under the home folder.
-    Engine.getInstance();
-  }
-
-  @BeforeEach
-  void useTemporaryHome() {
-    assumeTrue(System.getenv("RESTYLE_HOME") == null, "RESTYLE_HOME would override user.home");
-    userHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    styles = dir.resolve("home/.restyle/styles");
-  }
-
-  @AfterEach
-  void restoreHome() {
-    if (userHome != null) {
-      System.setProperty("user.home", userHome);
-    }
-  }
 
   @Test
   void helpListsTheSubcommands() {
@@ -98,7 +68,7 @@ class MainTest {
 
   @Test
   void unknownStyleListsTheKnownOnes() throws IOException {
-    saveTinyStyle("tiny-known");
+    HOME.saveTinyStyle("tiny-known");
     CliRun result = CliRun.of("image", photo(), "--style", "no-such-style", "-o", out("out.jpg"));
     result.assertUserError("restyle image:", "unknown style 'no-such-style'", "tiny-known");
   }
@@ -126,7 +96,7 @@ class MainTest {
 
   @Test
   void stylisesAnImageWithAUserStyle() throws IOException {
-    saveTinyStyle("tiny");
+    HOME.saveTinyStyle("tiny");
     Path output = dir.resolve("out/result.png");
     CliRun result =
         CliRun.of(
@@ -140,11 +110,11 @@ class MainTest {
 
   @Test
   void stylesListsUserStyles() throws IOException {
-    saveTinyStyle("tiny-listed");
+    HOME.saveTinyStyle("tiny-listed");
     CliRun result = CliRun.of("styles");
     assertEquals(0, result.exitCode());
     assertTrue(result.out().contains("tiny-listed"), result.out());
-    assertTrue(result.out().contains(styles.toString()), result.out());
+    assertTrue(result.out().contains(HOME.styles().toString()), result.out());
   }
 
   @Test
@@ -179,7 +149,8 @@ class MainTest {
                 run));
     assertEquals(0, first.exitCode(), first.errors().toString());
     assertTrue(first.out().contains("trained cli-tiny"), first.out());
-    assertTrue(Files.isRegularFile(styles.resolve("cli-tiny.rsn")), "installed in the user styles");
+    assertTrue(
+        Files.isRegularFile(HOME.styles().resolve("cli-tiny.rsn")), "installed in the user styles");
     Path checkpoint = run.resolve("checkpoint.ckpt");
     assertEquals(0.25, Checkpoint.load(checkpoint).config().width());
 
@@ -201,14 +172,6 @@ class MainTest {
 
   private String out(String name) {
     return dir.resolve(name).toString();
-  }
-
-  private void saveTinyStyle(String name) throws IOException {
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork net = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
-      new NetworkFile(architecture, name, "{}", net.weights())
-          .save(styles.resolve(name + NetworkFile.EXTENSION));
-    }
   }
 
   /** Splits a command line at spaces, then puts the values (which may hold spaces) in its {}s. */

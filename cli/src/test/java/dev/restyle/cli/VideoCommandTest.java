@@ -3,55 +3,25 @@ package dev.restyle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import dev.restyle.engine.network.Architecture;
-import dev.restyle.engine.network.NetworkFile;
-import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.ingest.ffmpeg.FfmpegLog;
 import dev.restyle.ingest.sample.SampleClip;
 import dev.restyle.ingest.source.VideoFileSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code restyle video} as a user meets it, with a tiny random style in a temporary home. */
 class VideoCommandTest {
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome();
   @TempDir Path dir;
-  private String userHome;
-
-  @BeforeAll
-  static void loadNatives() {
-    // Load libtorch and FFmpeg before user.home moves: both cache their native libraries there.
-    Engine.getInstance();
-    FfmpegLog.install();
-  }
 
   @BeforeEach
-  void useTemporaryHome() throws IOException {
-    assumeTrue(System.getenv("RESTYLE_HOME") == null, "RESTYLE_HOME would override user.home");
-    userHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    Path styles = Files.createDirectories(dir.resolve("home/.restyle/styles"));
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork net = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
-      new NetworkFile(architecture, "tiny", "{}", net.weights())
-          .save(styles.resolve("tiny" + NetworkFile.EXTENSION));
-    }
-  }
-
-  @AfterEach
-  void restoreHome() {
-    if (userHome != null) {
-      System.setProperty("user.home", userHome);
-    }
+  void saveTinyStyle() throws IOException {
+    HOME.saveTinyStyle("tiny");
   }
 
   @Test
