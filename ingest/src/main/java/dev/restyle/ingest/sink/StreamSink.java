@@ -82,9 +82,7 @@ public final class StreamSink implements FrameSink {
 
   private final String target;
   private final FFmpegFrameRecorder recorder;
-  private final double frameRate;
   private final RgbFrameRecorder images;
-  private long lastTimestamp = -1;
   private long written;
   private boolean finished;
   private boolean released;
@@ -92,8 +90,7 @@ public final class StreamSink implements FrameSink {
   private StreamSink(String target, FFmpegFrameRecorder recorder, double frameRate) {
     this.target = target;
     this.recorder = recorder;
-    this.images = new RgbFrameRecorder(recorder);
-    this.frameRate = frameRate;
+    this.images = new RgbFrameRecorder(recorder, frameRate);
   }
 
   /**
@@ -159,20 +156,12 @@ public final class StreamSink implements FrameSink {
     if (finished || released) {
       throw new IllegalStateException("the sink for " + target + " is closed");
     }
-    // The recorder's time base is one frame: round to it and keep strictly increasing.
-    long tick = Math.round(frame.ptsMicros() * frameRate / 1_000_000.0);
-    if (tick <= lastTimestamp) {
-      tick = lastTimestamp + 1;
-    }
     try {
-      images.record(frame, Math.toIntExact(tick));
+      images.record(frame);
     } catch (FrameRecorder.Exception e) {
       throw new IOException(
           "cannot send " + frame + " to " + target + ": " + FfmpegErrors.describe(e), e);
-    } catch (ArithmeticException e) {
-      throw new IOException("frame timestamp " + frame.ptsMicros() + " us is out of range", e);
     }
-    lastTimestamp = tick;
     written++;
   }
 

@@ -63,9 +63,7 @@ public final class VideoFileSink implements FrameSink {
   private final FFmpegFrameRecorder recorder;
   private final AudioTrack audio;
   private final String encoder;
-  private final double frameRate;
   private final RgbFrameRecorder images;
-  private long lastFrameNumber = -1;
   private long written;
   private boolean finished;
   private boolean released;
@@ -80,10 +78,9 @@ public final class VideoFileSink implements FrameSink {
     this.output = output;
     this.temporary = temporary;
     this.recorder = recorder;
-    this.images = new RgbFrameRecorder(recorder);
+    this.images = new RgbFrameRecorder(recorder, frameRate);
     this.audio = audio;
     this.encoder = encoder;
-    this.frameRate = frameRate;
   }
 
   /**
@@ -186,20 +183,12 @@ public final class VideoFileSink implements FrameSink {
     if (audio != null) {
       audio.writeUntil(recorder, frame.ptsMicros());
     }
-    long number = Math.round(frame.ptsMicros() * frameRate / 1_000_000.0);
-    if (number <= lastFrameNumber) {
-      number = lastFrameNumber + 1; // keep timestamps strictly increasing on odd input
-    }
-    if (number > Integer.MAX_VALUE) {
-      throw new IOException("frame timestamp " + frame.ptsMicros() + " us is out of range");
-    }
     try {
-      images.record(frame, (int) number);
+      images.record(frame);
     } catch (FrameRecorder.Exception e) {
       throw new IOException(
           "cannot encode " + frame + " into " + output + ": " + FfmpegErrors.describe(e), e);
     }
-    lastFrameNumber = number;
     written++;
   }
 
