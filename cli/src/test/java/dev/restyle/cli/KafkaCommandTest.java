@@ -8,7 +8,6 @@ import dev.restyle.ingest.kafka.FrameHeaders;
 import dev.restyle.ingest.kafka.KafkaBroker;
 import dev.restyle.ingest.kafka.KafkaBrokerExtension;
 import dev.restyle.ingest.sample.SampleClip;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,13 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaCommandTest {
-  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome();
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome("tiny");
   @TempDir Path dir;
-
-  @BeforeEach
-  void saveTinyStyle() throws IOException {
-    HOME.saveTinyStyle("tiny");
-  }
 
   @Test
   void sendsAVideoToATopicAndStylisesItIntoAnother(KafkaBroker broker) throws Exception {

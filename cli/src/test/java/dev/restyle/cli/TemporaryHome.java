@@ -21,12 +21,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Moves {@code user.home} to a fresh temporary folder for each test, so the style registry sees
- * only the styles the test saves there. Register it on a static field. It loads libtorch and FFmpeg
- * first: both cache their native libraries under the home folder.
+ * only the styles saved there. Register it on a static field. It loads libtorch and FFmpeg first:
+ * both cache their native libraries under the home folder.
  */
 final class TemporaryHome implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
+  private final List<String> tinyStyles;
   private String userHome;
   private Path home;
+
+  /** A home that holds, before each test, a tiny random style of each of these names. */
+  TemporaryHome(String... tinyStyles) {
+    this.tinyStyles = List.of(tinyStyles);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -40,6 +46,9 @@ final class TemporaryHome implements BeforeAllCallback, BeforeEachCallback, Afte
     home = Files.createTempDirectory("restyle-home");
     userHome = System.getProperty("user.home");
     System.setProperty("user.home", home.toString());
+    for (String name : tinyStyles) {
+      saveTinyStyle(name);
+    }
   }
 
   @Override

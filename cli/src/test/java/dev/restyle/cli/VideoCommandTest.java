@@ -9,20 +9,14 @@ import dev.restyle.ingest.source.VideoFileSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code restyle video} as a user meets it, with a tiny random style in a temporary home. */
 class VideoCommandTest {
-  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome();
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome("tiny");
   @TempDir Path dir;
-
-  @BeforeEach
-  void saveTinyStyle() throws IOException {
-    HOME.saveTinyStyle("tiny");
-  }
 
   @Test
   void stylisesAVideoFile() throws IOException {

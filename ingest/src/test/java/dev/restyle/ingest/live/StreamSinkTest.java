@@ -108,17 +108,7 @@ class StreamSinkTest {
       }
       try (StreamSink open = sink) {
         for (int i = 0; i < CLIP.frames(); i++) {
-          BufferedImage picture = SampleClip.frame(CLIP, i);
-          byte[] rgb = new byte[CLIP.width() * CLIP.height() * 3];
-          for (int y = 0; y < CLIP.height(); y++) {
-            for (int x = 0; x < CLIP.width(); x++) {
-              int p = picture.getRGB(x, y);
-              int at = 3 * (y * CLIP.width() + x);
-              rgb[at] = (byte) (p >> 16);
-              rgb[at + 1] = (byte) (p >> 8);
-              rgb[at + 2] = (byte) p;
-            }
-          }
+          byte[] rgb = packedRgb(SampleClip.frame(CLIP, i));
           open.write(new Frame("out", i, i * 100_000L, 96, 64, rgb, System.nanoTime()));
         }
         open.finish();
@@ -135,16 +125,7 @@ class StreamSinkTest {
     RtspTestServer.assumeAvailable();
     FfmpegLog.install();
     BufferedImage picture = SampleClip.frame(CLIP, 0);
-    byte[] rgb = new byte[CLIP.width() * CLIP.height() * 3];
-    for (int y = 0; y < CLIP.height(); y++) {
-      for (int x = 0; x < CLIP.width(); x++) {
-        int p = picture.getRGB(x, y);
-        int at = 3 * (y * CLIP.width() + x);
-        rgb[at] = (byte) (p >> 16);
-        rgb[at + 1] = (byte) (p >> 8);
-        rgb[at + 2] = (byte) p;
-      }
-    }
+    byte[] rgb = packedRgb(picture);
     StreamInfo info =
         new StreamInfo("out", CLIP.width(), CLIP.height(), 10, -1, -1, "raw", Optional.empty(), 0);
     try (RtspTestServer rtsp = new RtspTestServer(dir)) {
@@ -213,5 +194,20 @@ class StreamSinkTest {
               frames.get(i), RtspPipelineTest.copy(SampleClip.frame(CLIP, i)));
       assertTrue(diff < 12, "frame " + i + " differs by " + diff);
     }
+  }
+
+  /** The image's pixels as packed RGB, as frames carry them. */
+  private static byte[] packedRgb(BufferedImage picture) {
+    byte[] rgb = new byte[picture.getWidth() * picture.getHeight() * 3];
+    for (int y = 0; y < picture.getHeight(); y++) {
+      for (int x = 0; x < picture.getWidth(); x++) {
+        int p = picture.getRGB(x, y);
+        int at = 3 * (y * picture.getWidth() + x);
+        rgb[at] = (byte) (p >> 16);
+        rgb[at + 1] = (byte) (p >> 8);
+        rgb[at + 2] = (byte) p;
+      }
+    }
+    return rgb;
   }
 }
