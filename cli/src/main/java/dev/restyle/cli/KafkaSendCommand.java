@@ -4,9 +4,7 @@ import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.kafka.FrameEncoding;
 import dev.restyle.ingest.kafka.KafkaFrameWriter;
 import dev.restyle.ingest.kafka.Topics;
-import dev.restyle.ingest.sample.SampleClip;
 import dev.restyle.ingest.source.VideoFileSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,18 +60,10 @@ final class KafkaSendCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
     }
-    Path sample = null;
-    try {
-      Path file = input;
-      if (file == null) {
-        sample = Files.createTempFile("restyle-sample-", ".mp4");
-        SampleClip.write(sample, SampleClip.Spec.DEFAULT);
-        file = sample;
-      }
-      String id =
-          stream != null ? stream : input != null ? input.getFileName().toString() : "sample";
+    try (InputVideo video = InputVideo.of(input)) {
+      String id = stream != null ? stream : video.name();
       Topics.ensure(bootstrap, List.of(topic), Optional.of(partitions));
-      try (VideoFileSource source = VideoFileSource.open(file, id);
+      try (VideoFileSource source = VideoFileSource.open(video.file(), id);
           KafkaFrameWriter writer = new KafkaFrameWriter(bootstrap, topic, frameEncoding);
           ProgressBars bar = new ProgressBars("kafka-send", source.info().estimatedFrames(), 0)) {
         StreamInfo info = source.info();
@@ -87,7 +77,7 @@ final class KafkaSendCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
             "%s -> %s: %d frames of %dx%d as %s, stream %s, in %.1f s (%.1f frames/s)%n",
-            input != null ? input : "sample clip",
+            video.label(),
             topic,
             sent,
             info.width(),
@@ -97,10 +87,6 @@ final class KafkaSendCommand implements Callable<Integer> {
             seconds,
             seconds > 0 ? sent / seconds : 0);
         return 0;
-      }
-    } finally {
-      if (sample != null) {
-        Files.deleteIfExists(sample);
       }
     }
   }

@@ -10,7 +10,6 @@ import dev.restyle.ingest.inference.StylizeProcessor;
 import dev.restyle.ingest.metrics.MetricsServer;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineResult;
-import dev.restyle.ingest.sample.SampleClip;
 import dev.restyle.ingest.sink.VideoFileSink;
 import dev.restyle.ingest.source.VideoFileSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,19 +88,11 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
         && Files.isSameFile(input, output)) {
       throw new IllegalArgumentException("the output " + output + " would overwrite the input");
     }
-    Path sample = null;
-    try {
-      Path file = input;
-      if (file == null) {
-        sample = Files.createTempFile("restyle-sample-", ".mp4");
-        SampleClip.write(sample, SampleClip.Spec.DEFAULT);
-        file = sample;
-      }
-      String name = input != null ? input.getFileName().toString() : "sample";
-      PipelineResult result = stylise(file, name, options);
+    try (InputVideo video = InputVideo.of(input)) {
+      PipelineResult result = stylise(video.file(), video.name(), options);
       System.out.printf(
           "%s -> %s: %d frames in %.1f s, %.2f fps (style %s%s)%n",
-          input != null ? input : "sample clip",
+          video.label(),
           output,
           result.framesOut(),
           result.elapsed().toNanos() / 1e9,
@@ -111,10 +102,6 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
               ? ", " + result.decodeErrors() + " decode errors, see the log"
               : "");
       return 0;
-    } finally {
-      if (sample != null) {
-        Files.deleteIfExists(sample);
-      }
     }
   }
 

@@ -3,23 +3,11 @@ package dev.restyle.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import dev.restyle.engine.network.Architecture;
-import dev.restyle.engine.network.NetworkFile;
-import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.ingest.ffmpeg.FfmpegLog;
 import dev.restyle.ingest.kafka.FrameHeaders;
 import dev.restyle.ingest.kafka.KafkaBroker;
 import dev.restyle.ingest.kafka.KafkaBrokerExtension;
 import dev.restyle.ingest.sample.SampleClip;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +23,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,36 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaCommandTest {
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome("tiny");
   @TempDir Path dir;
-  private String userHome;
-
-  private record Outcome(int exitCode, String out, String err) {}
-
-  @BeforeAll
-  static void loadNatives() {
-    Engine.getInstance();
-    FfmpegLog.install();
-  }
-
-  @BeforeEach
-  void useTemporaryHome() throws IOException {
-    assumeTrue(System.getenv("RESTYLE_HOME") == null, "RESTYLE_HOME would override user.home");
-    userHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    Path styles = Files.createDirectories(dir.resolve("home/.restyle/styles"));
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork net = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
-      new NetworkFile(architecture, "tiny", "{}", net.weights())
-          .save(styles.resolve("tiny" + NetworkFile.EXTENSION));
-    }
-  }
-
-  @AfterEach
-  void restoreHome() {
-    if (userHome != null) {
-      System.setProperty("user.home", userHome);
-    }
-  }
 
   @Test
   void sendsAVideoToATopicAndStylisesItIntoAnother(KafkaBroker broker) throws Exception {
@@ -85,8 +43,8 @@ class KafkaCommandTest {
     Path clip = dir.resolve("clip.mp4");
     SampleClip.write(clip, new SampleClip.Spec(64, 48, 10, 10, 0));
 
-    Outcome sent =
-        run(
+    CliRun sent =
+        CliRun.of(
             "kafka-send",
             clip.toString(),
             "--bootstrap",
@@ -100,8 +58,8 @@ class KafkaCommandTest {
     assertEquals(0, sent.exitCode(), sent.err());
     assertTrue(sent.out().contains("10 frames of 64x48 as jpeg, stream cam9"), sent.out());
 
-    Outcome styled =
-        run(
+    CliRun styled =
+        CliRun.of(
             "kafka",
             "--bootstrap",
             broker.bootstrap(),
@@ -225,8 +183,8 @@ class KafkaCommandTest {
 
   @Test
   void badSettingsAreOneClearLine() {
-    Outcome result =
-        run(
+    CliRun result =
+        CliRun.of(
             "kafka",
             "--bootstrap",
             "nohost",
@@ -259,23 +217,5 @@ class KafkaCommandTest {
       }
     }
     return out;
-  }
-
-  private static Outcome run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

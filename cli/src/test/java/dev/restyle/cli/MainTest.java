@@ -3,30 +3,18 @@ package dev.restyle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.image.ImageFiles;
-import dev.restyle.engine.network.Architecture;
-import dev.restyle.engine.network.NetworkFile;
-import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.trainer.Checkpoint;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,41 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * user.home} in a temporary folder, so the style registry sees only the styles a test puts there.
  */
 class MainTest {
-  /** Logback's lines ("19:02:11 INFO Trainer - ..."), which share stderr with the messages. */
-  private static final Pattern LOG_LINE =
-      Pattern.compile("^\\d{2}:\\d{2}:\\d{2} +(TRACE|DEBUG|INFO|WARN|ERROR)\\b.*");
-
+  @RegisterExtension static final TemporaryHome HOME = new TemporaryHome();
   @TempDir Path dir;
-  private String userHome;
-  private Path styles;
-
-  /** What a run printed, stderr without log lines. */
-  private record Outcome(int exitCode, String out, List<String> errors) {}
-
-  @BeforeAll
-  static void loadEngine() {
-    // Load libtorch before user.home moves: DJL caches its native library under the home folder.
-    Engine.getInstance();
-  }
-
-  @BeforeEach
-  void useTemporaryHome() {
-    assumeTrue(System.getenv("RESTYLE_HOME") == null, "RESTYLE_HOME would override user.home");
-    userHome = System.getProperty("user.home");
-    System.setProperty("user.home", dir.resolve("home").toString());
-    styles = dir.resolve("home/.restyle/styles");
-  }
-
-  @AfterEach
-  void restoreHome() {
-    if (userHome != null) {
-      System.setProperty("user.home", userHome);
-    }
-  }
 
   @Test
   void helpListsTheSubcommands() {
-    Outcome result = run("--help");
+    CliRun result = CliRun.of("--help");
     assertEquals(0, result.exitCode());
     for (String command : List.of("image", "optimize", "train", "styles")) {
       assertTrue(result.out().contains("  " + command + " "), command + " in:\n" + result.out());
@@ -80,7 +39,7 @@ class MainTest {
   void everySubcommandAnswersHelp() {
     for (String command :
         List.of("image", "video", "stream", "run", "kafka", "optimize", "train", "serve")) {
-      Outcome result = run(command, "--help");
+      CliRun result = CliRun.of(command, "--help");
       assertEquals(0, result.exitCode(), command + ": " + result.errors());
       assertTrue(result.out().contains("Usage: restyle " + command), result.out());
     }
@@ -88,7 +47,7 @@ class MainTest {
 
   @Test
   void noSubcommandPrintsTheUsage() {
-    Outcome result = run();
+    CliRun result = CliRun.of();
     assertEquals(0, result.exitCode());
     assertTrue(result.out().contains("Usage: restyle"), result.out());
   }
@@ -96,50 +55,52 @@ class MainTest {
   @Test
   void textFileGivenAsImageIsOneClearLine() throws IOException {
     Path notes = Files.writeString(dir.resolve("notes.txt"), "not a photo");
-    Outcome result = run("image", notes.toString(), "--style", "x", "-o", out("out.jpg"));
-    assertUserError(result, "restyle image:", "notes.txt", "not an image");
+    CliRun result = CliRun.of("image", notes.toString(), "--style", "x", "-o", out("out.jpg"));
+    result.assertUserError("restyle image:", "notes.txt", "not an image");
   }
 
   @Test
   void truncatedJpegIsOneClearLine() throws IOException {
     Path jpeg = TestImages.truncatedJpeg(dir.resolve("cut.jpg"));
-    Outcome result = run("image", jpeg.toString(), "--style", "x", "-o", out("out.jpg"));
-    assertUserError(result, "restyle image:", "cut.jpg", "corrupt");
+    CliRun result = CliRun.of("image", jpeg.toString(), "--style", "x", "-o", out("out.jpg"));
+    result.assertUserError("restyle image:", "cut.jpg", "corrupt");
   }
 
   @Test
   void unknownStyleListsTheKnownOnes() throws IOException {
-    saveTinyStyle("tiny-known");
-    Outcome result = run("image", photo(), "--style", "no-such-style", "-o", out("out.jpg"));
-    assertUserError(result, "restyle image:", "unknown style 'no-such-style'", "tiny-known");
+    HOME.saveTinyStyle("tiny-known");
+    CliRun result = CliRun.of("image", photo(), "--style", "no-such-style", "-o", out("out.jpg"));
+    result.assertUserError("restyle image:", "unknown style 'no-such-style'", "tiny-known");
   }
 
   @Test
   void unsupportedOutputFormatIsRefusedBeforeAnyWork() {
-    Outcome result = run("image", photo(), "--style", "x", "-o", out("out.gif"));
-    assertUserError(result, "restyle image:", "out.gif", ".png");
+    CliRun result = CliRun.of("image", photo(), "--style", "x", "-o", out("out.gif"));
+    result.assertUserError("restyle image:", "out.gif", ".png");
     assertFalse(Files.exists(dir.resolve("out.gif")));
   }
 
   @Test
   void strengthOutOfRangeIsRefused() {
-    Outcome result = run("image", photo(), "--style", "x", "--strength", "2", "-o", out("out.jpg"));
-    assertUserError(result, "restyle image:", "strength must be between 0 and 1");
+    CliRun result =
+        CliRun.of("image", photo(), "--style", "x", "--strength", "2", "-o", out("out.jpg"));
+    result.assertUserError("restyle image:", "strength must be between 0 and 1");
   }
 
   @Test
   void missingRequiredOptionIsAUsageError() {
-    Outcome result = run("image", photo());
+    CliRun result = CliRun.of("image", photo());
     assertEquals(2, result.exitCode());
     assertTrue(String.join("\n", result.errors()).contains("--style"), result.errors().toString());
   }
 
   @Test
   void stylisesAnImageWithAUserStyle() throws IOException {
-    saveTinyStyle("tiny");
+    HOME.saveTinyStyle("tiny");
     Path output = dir.resolve("out/result.png");
-    Outcome result =
-        run("image", photo(), "--style", "tiny", "--preserve-colours", "-o", output.toString());
+    CliRun result =
+        CliRun.of(
+            "image", photo(), "--style", "tiny", "--preserve-colours", "-o", output.toString());
     assertEquals(0, result.exitCode(), result.errors().toString());
     BufferedImage image = ImageFiles.read(output);
     assertEquals(37, image.getWidth());
@@ -149,23 +110,23 @@ class MainTest {
 
   @Test
   void stylesListsUserStyles() throws IOException {
-    saveTinyStyle("tiny-listed");
-    Outcome result = run("styles");
+    HOME.saveTinyStyle("tiny-listed");
+    CliRun result = CliRun.of("styles");
     assertEquals(0, result.exitCode());
     assertTrue(result.out().contains("tiny-listed"), result.out());
-    assertTrue(result.out().contains(styles.toString()), result.out());
+    assertTrue(result.out().contains(HOME.styles().toString()), result.out());
   }
 
   @Test
   void trainWithoutStyleIsAUserError() {
-    Outcome result = run("train", "--photos", dir.toString(), "--name", "x");
-    assertUserError(result, "restyle train:", "--style");
+    CliRun result = CliRun.of("train", "--photos", dir.toString(), "--name", "x");
+    result.assertUserError("restyle train:", "--style");
   }
 
   @Test
   void optimizeWithMissingStyleImageIsAUserError() {
-    Outcome result = run("optimize", photo(), out("missing.png"), "-o", out("out.jpg"));
-    assertUserError(result, "restyle optimize:", "missing.png", "no such file");
+    CliRun result = CliRun.of("optimize", photo(), out("missing.png"), "-o", out("out.jpg"));
+    result.assertUserError("restyle optimize:", "missing.png", "no such file");
   }
 
   @Test
@@ -177,8 +138,8 @@ class MainTest {
     Path style = TestImages.write(TestImages.stripes(40, 40, 5), dir.resolve("style.png"));
     Path run = dir.resolve("run");
 
-    Outcome first =
-        run(
+    CliRun first =
+        CliRun.of(
             args(
                 "train --style {} --photos {} --name cli-tiny --output {} --steps 2 --crop-size 32"
                     + " --style-size 32 --batch-size 1 --width 0.25 --residual-blocks 1"
@@ -188,51 +149,17 @@ class MainTest {
                 run));
     assertEquals(0, first.exitCode(), first.errors().toString());
     assertTrue(first.out().contains("trained cli-tiny"), first.out());
-    assertTrue(Files.isRegularFile(styles.resolve("cli-tiny.rsn")), "installed in the user styles");
+    assertTrue(
+        Files.isRegularFile(HOME.styles().resolve("cli-tiny.rsn")), "installed in the user styles");
     Path checkpoint = run.resolve("checkpoint.ckpt");
     assertEquals(0.25, Checkpoint.load(checkpoint).config().width());
 
-    Outcome finished = run("train", "--resume", checkpoint.toString());
-    assertUserError(finished, "restyle train:", "pass --steps");
+    CliRun finished = CliRun.of("train", "--resume", checkpoint.toString());
+    finished.assertUserError("restyle train:", "pass --steps");
 
-    Outcome resumed = run("train", "--resume", checkpoint.toString(), "--steps", "3");
+    CliRun resumed = CliRun.of("train", "--resume", checkpoint.toString(), "--steps", "3");
     assertEquals(0, resumed.exitCode(), resumed.errors().toString());
     assertEquals(3, Checkpoint.load(checkpoint).step());
-  }
-
-  /** Exit code 2 and exactly one line on stderr, with this prefix and these parts. */
-  private static void assertUserError(Outcome result, String prefix, String... parts) {
-    assertEquals(2, result.exitCode(), "stderr: " + result.errors());
-    assertEquals(1, result.errors().size(), "one line: " + result.errors());
-    String line = result.errors().get(0);
-    assertTrue(line.startsWith(prefix), line);
-    for (String part : parts) {
-      assertTrue(line.contains(part), "'" + part + "' in: " + line);
-    }
-  }
-
-  /** Runs the command line with stdout and stderr captured. */
-  private static Outcome run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    List<String> errors =
-        err.toString(StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).matches())
-            .filter(l -> !l.startsWith("train ") && !l.startsWith("optimize ")) // progress bars
-            .toList();
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), errors);
   }
 
   private String photo() {
@@ -245,14 +172,6 @@ class MainTest {
 
   private String out(String name) {
     return dir.resolve(name).toString();
-  }
-
-  private void saveTinyStyle(String name) throws IOException {
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork net = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
-      new NetworkFile(architecture, name, "{}", net.weights())
-          .save(styles.resolve(name + NetworkFile.EXTENSION));
-    }
   }
 
   /** Splits a command line at spaces, then puts the values (which may hold spaces) in its {}s. */

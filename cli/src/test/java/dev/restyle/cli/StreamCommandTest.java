@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restyle.ingest.config.PipelineConfig;
 import dev.restyle.ingest.config.PipelineConfigReader;
 import dev.restyle.ingest.endpoint.Endpoints;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -89,30 +86,10 @@ class StreamCommandTest {
     assertEquals(null, c.metrics().port());
   }
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void badOptionsAreRefusedAllAtOnce() {
-    Outcome o =
-        run(
+    CliRun o =
+        CliRun.of(
             "stream",
             "rtsp://cam/x",
             "--style",
@@ -123,7 +100,7 @@ class StreamCommandTest {
             "0",
             "--timeout",
             "3");
-    assertEquals(2, o.code(), o.err());
+    assertEquals(2, o.exitCode(), o.err());
     assertTrue(o.err().startsWith("restyle stream: invalid pipeline config"), o.err());
     for (String field : new String[] {"sink.uri:", "source.queue:", "source.timeout:"}) {
       assertTrue(o.err().contains(field), field + " in " + o.err());
@@ -133,20 +110,20 @@ class StreamCommandTest {
   @Test
   void runChecksAFile() throws Exception {
     Path config = Path.of(System.getProperty("user.dir")).getParent().resolve("config");
-    Outcome ok = run("run", "--check", config.resolve("pipeline-rtsp.yaml").toString());
-    assertEquals(0, ok.code(), ok.err());
+    CliRun ok = CliRun.of("run", "--check", config.resolve("pipeline-rtsp.yaml").toString());
+    assertEquals(0, ok.exitCode(), ok.err());
     assertTrue(ok.out().contains("valid"), ok.out());
 
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "source: {uri: rtsp://x/y, queue: -1}\nsink: {uri: out.mp4}\n");
-    Outcome refused = run("run", bad.toString());
-    assertEquals(2, refused.code());
+    CliRun refused = CliRun.of("run", bad.toString());
+    assertEquals(2, refused.exitCode());
     assertTrue(
         refused.err().contains("(2 problems): source.queue: must be 1 to 1000"), refused.err());
     assertTrue(refused.err().contains("style.name: "), refused.err());
 
-    Outcome missing = run("run", dir.resolve("none.yaml").toString());
-    assertEquals(2, missing.code());
+    CliRun missing = CliRun.of("run", dir.resolve("none.yaml").toString());
+    assertEquals(2, missing.exitCode());
     assertTrue(missing.err().contains("no such pipeline config"), missing.err());
   }
 }

@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
 import dev.restyle.ingest.ffmpeg.FfmpegErrors;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.ffmpeg.GrabbedImages;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.source.FrameSource;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -269,7 +269,7 @@ public final class LiveSource implements FrameSource {
           timestamp(grabbed.timestamp, now),
           grabbed.imageWidth,
           grabbed.imageHeight,
-          packedRgb(grabbed),
+          GrabbedImages.packedRgb(grabbed),
           now);
     }
     return null;
@@ -333,24 +333,6 @@ public final class LiveSource implements FrameSource {
         (System.nanoTime() - began) / 1_000_000,
         reconnects());
     return true;
-  }
-
-  /** Copies the grabber's RGB24 image (rows may be padded) into a packed array. */
-  private static byte[] packedRgb(org.bytedeco.javacv.Frame grabbed) {
-    int width = grabbed.imageWidth;
-    int height = grabbed.imageHeight;
-    int row = width * 3;
-    byte[] rgb = new byte[row * height];
-    ByteBuffer image = ((ByteBuffer) grabbed.image[0]).duplicate();
-    int stride = grabbed.imageStride;
-    if (stride == row) {
-      image.position(0).get(rgb, 0, rgb.length);
-    } else {
-      for (int y = 0; y < height; y++) {
-        image.position(y * stride).get(rgb, y * row, row);
-      }
-    }
-    return rgb;
   }
 
   @Override

@@ -1,16 +1,12 @@
 package dev.restyle.ingest.sink;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-
 import dev.restyle.ingest.ffmpeg.FfmpegErrors;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.ffmpeg.RgbFrameRecorder;
 import dev.restyle.ingest.ffmpeg.VideoEncoders;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import java.io.IOException;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -86,9 +82,7 @@ public final class StreamSink implements FrameSink {
 
   private final String target;
   private final FFmpegFrameRecorder recorder;
-  private final double frameRate;
-  private ByteBuffer pixels;
-  private long lastTimestamp = -1;
+  private final RgbFrameRecorder images;
   private long written;
   private boolean finished;
   private boolean released;
@@ -96,7 +90,7 @@ public final class StreamSink implements FrameSink {
   private StreamSink(String target, FFmpegFrameRecorder recorder, double frameRate) {
     this.target = target;
     this.recorder = recorder;
-    this.frameRate = frameRate;
+    this.images = new RgbFrameRecorder(recorder, frameRate);
   }
 
   /**
@@ -162,33 +156,12 @@ public final class StreamSink implements FrameSink {
     if (finished || released) {
       throw new IllegalStateException("the sink for " + target + " is closed");
     }
-    // The recorder's time base is one frame: round to it and keep strictly increasing.
-    long tick = Math.round(frame.ptsMicros() * frameRate / 1_000_000.0);
-    if (tick <= lastTimestamp) {
-      tick = lastTimestamp + 1;
-    }
-    if (pixels == null || pixels.capacity() != frame.rgb().length) {
-      pixels = ByteBuffer.allocateDirect(frame.rgb().length);
-    }
-    pixels.clear();
-    pixels.put(frame.rgb()).flip();
     try {
-      recorder.setFrameNumber(Math.toIntExact(tick));
-      recorder.recordImage(
-          frame.width(),
-          frame.height(),
-          org.bytedeco.javacv.Frame.DEPTH_UBYTE,
-          3,
-          frame.width() * 3,
-          AV_PIX_FMT_RGB24,
-          pixels);
+      images.record(frame);
     } catch (FrameRecorder.Exception e) {
       throw new IOException(
           "cannot send " + frame + " to " + target + ": " + FfmpegErrors.describe(e), e);
-    } catch (ArithmeticException e) {
-      throw new IOException("frame timestamp " + frame.ptsMicros() + " us is out of range", e);
     }
-    lastTimestamp = tick;
     written++;
   }
 
@@ -203,9 +176,7 @@ public final class StreamSink implements FrameSink {
       return;
     }
     try {
-      while (recorder.recordImage(0, 0, 0, 0, 0, AV_PIX_FMT_NONE, (Buffer[]) null)) {
-        // each call writes one delayed packet
-      }
+      images.drain();
       recorder.stop();
       released = true;
       recorder.release();

@@ -1,17 +1,13 @@
 package dev.restyle.ingest.sink;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-
 import dev.restyle.ingest.audio.AudioTrack;
 import dev.restyle.ingest.ffmpeg.FfmpegErrors;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.ffmpeg.RgbFrameRecorder;
 import dev.restyle.ingest.ffmpeg.VideoEncoders;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import java.io.IOException;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +63,7 @@ public final class VideoFileSink implements FrameSink {
   private final FFmpegFrameRecorder recorder;
   private final AudioTrack audio;
   private final String encoder;
-  private final double frameRate;
-  private ByteBuffer pixels;
-  private long lastFrameNumber = -1;
+  private final RgbFrameRecorder images;
   private long written;
   private boolean finished;
   private boolean released;
@@ -84,9 +78,9 @@ public final class VideoFileSink implements FrameSink {
     this.output = output;
     this.temporary = temporary;
     this.recorder = recorder;
+    this.images = new RgbFrameRecorder(recorder, frameRate);
     this.audio = audio;
     this.encoder = encoder;
-    this.frameRate = frameRate;
   }
 
   /**
@@ -189,33 +183,12 @@ public final class VideoFileSink implements FrameSink {
     if (audio != null) {
       audio.writeUntil(recorder, frame.ptsMicros());
     }
-    long number = Math.round(frame.ptsMicros() * frameRate / 1_000_000.0);
-    if (number <= lastFrameNumber) {
-      number = lastFrameNumber + 1; // keep timestamps strictly increasing on odd input
-    }
-    if (number > Integer.MAX_VALUE) {
-      throw new IOException("frame timestamp " + frame.ptsMicros() + " us is out of range");
-    }
-    if (pixels == null || pixels.capacity() != frame.rgb().length) {
-      pixels = ByteBuffer.allocateDirect(frame.rgb().length);
-    }
-    pixels.clear();
-    pixels.put(frame.rgb()).flip();
     try {
-      recorder.setFrameNumber((int) number);
-      recorder.recordImage(
-          frame.width(),
-          frame.height(),
-          org.bytedeco.javacv.Frame.DEPTH_UBYTE,
-          3,
-          frame.width() * 3,
-          AV_PIX_FMT_RGB24,
-          pixels);
+      images.record(frame);
     } catch (FrameRecorder.Exception e) {
       throw new IOException(
           "cannot encode " + frame + " into " + output + ": " + FfmpegErrors.describe(e), e);
     }
-    lastFrameNumber = number;
     written++;
   }
 
@@ -233,10 +206,7 @@ public final class VideoFileSink implements FrameSink {
       if (audio != null) {
         audio.writeRest(recorder);
       }
-      // Drain the encoder's delayed frames; stop() does not when audio is copied.
-      while (recorder.recordImage(0, 0, 0, 0, 0, AV_PIX_FMT_NONE, (Buffer[]) null)) {
-        // each call writes one delayed packet
-      }
+      images.drain(); // stop() does not drain the encoder when audio is copied
       recorder.stop();
       released = true;
     } catch (FrameRecorder.Exception e) {

@@ -6,10 +6,10 @@ import dev.restyle.ingest.audio.AudioTrack;
 import dev.restyle.ingest.audio.FileAudioTrack;
 import dev.restyle.ingest.ffmpeg.FfmpegErrors;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
+import dev.restyle.ingest.ffmpeg.GrabbedImages;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -166,7 +166,7 @@ public final class VideoFileSource implements FrameSource {
           grabbed.timestamp,
           grabbed.imageWidth,
           grabbed.imageHeight,
-          packedRgb(grabbed),
+          GrabbedImages.packedRgb(grabbed),
           System.nanoTime());
     }
   }
@@ -174,24 +174,6 @@ public final class VideoFileSource implements FrameSource {
   private static boolean corrupt(org.bytedeco.javacv.Frame grabbed) {
     return grabbed.opaque instanceof AVFrame frame
         && ((frame.flags() & AV_FRAME_FLAG_CORRUPT) != 0 || frame.decode_error_flags() != 0);
-  }
-
-  /** Copies the grabber's RGB24 image (rows may be padded) into a packed array. */
-  private static byte[] packedRgb(org.bytedeco.javacv.Frame grabbed) {
-    int width = grabbed.imageWidth;
-    int height = grabbed.imageHeight;
-    int row = width * 3;
-    byte[] rgb = new byte[row * height];
-    ByteBuffer image = ((ByteBuffer) grabbed.image[0]).duplicate();
-    int stride = grabbed.imageStride;
-    if (stride == row) {
-      image.position(0).get(rgb, 0, rgb.length);
-    } else {
-      for (int y = 0; y < height; y++) {
-        image.position(y * stride).get(rgb, y * row, row);
-      }
-    }
-    return rgb;
   }
 
   @Override

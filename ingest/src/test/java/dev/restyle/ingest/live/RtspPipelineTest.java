@@ -3,12 +3,10 @@ package dev.restyle.ingest.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.engine.network.Tensor;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import dev.restyle.ingest.TestNetworks;
 import dev.restyle.ingest.config.PipelineConfig;
 import dev.restyle.ingest.config.PipelineConfigReader;
 import dev.restyle.ingest.endpoint.Endpoints;
@@ -31,9 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -73,27 +69,13 @@ class RtspPipelineTest {
     picture = SampleClip.frame(STILL, 0);
     image = dir.resolve("still.png");
     ImageIO.write(picture, "png", image.toFile());
-    network = gentleRandomNetwork();
+    network = TestNetworks.gentleRandom(7);
   }
 
   @AfterAll
   static void tearDown() {
     if (network != null) {
       network.close();
-    }
-  }
-
-  /** A random network with a damped last layer: smooth output that a lossy codec keeps. */
-  private static StyleNetwork gentleRandomNetwork() {
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork random = StyleNetwork.initialise(architecture, Device.cpu(), 7)) {
-      Map<String, Tensor> weights = new LinkedHashMap<>(random.weights());
-      float[] out = weights.get("out.weight").data().clone();
-      for (int i = 0; i < out.length; i++) {
-        out[i] *= 0.3f;
-      }
-      weights.put("out.weight", new Tensor(weights.get("out.weight").shape(), out));
-      return StyleNetwork.fromWeights(architecture, weights, Device.cpu());
     }
   }
 

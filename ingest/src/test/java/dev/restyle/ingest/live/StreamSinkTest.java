@@ -58,15 +58,7 @@ class StreamSinkTest {
     try (var segments = Files.list(playlist.getParent())) {
       assertTrue(segments.filter(p -> p.toString().endsWith(".ts")).count() >= 2, text);
     }
-    List<Long> timestamps = new ArrayList<>();
-    List<BufferedImage> frames = RtspPipelineTest.decode(playlist, timestamps);
-    assertEquals(CLIP.frames(), frames.size());
-    for (int i = 0; i < frames.size(); i++) {
-      double diff =
-          RtspPipelineTest.meanAbsDiff(
-              frames.get(i), RtspPipelineTest.copy(SampleClip.frame(CLIP, i)));
-      assertTrue(diff < 12, "frame " + i + " differs by " + diff);
-    }
+    assertHoldsTheClip(playlist);
   }
 
   @Test
@@ -116,17 +108,7 @@ class StreamSinkTest {
       }
       try (StreamSink open = sink) {
         for (int i = 0; i < CLIP.frames(); i++) {
-          BufferedImage picture = SampleClip.frame(CLIP, i);
-          byte[] rgb = new byte[CLIP.width() * CLIP.height() * 3];
-          for (int y = 0; y < CLIP.height(); y++) {
-            for (int x = 0; x < CLIP.width(); x++) {
-              int p = picture.getRGB(x, y);
-              int at = 3 * (y * CLIP.width() + x);
-              rgb[at] = (byte) (p >> 16);
-              rgb[at + 1] = (byte) (p >> 8);
-              rgb[at + 2] = (byte) p;
-            }
-          }
+          byte[] rgb = packedRgb(SampleClip.frame(CLIP, i));
           open.write(new Frame("out", i, i * 100_000L, 96, 64, rgb, System.nanoTime()));
         }
         open.finish();
@@ -135,15 +117,7 @@ class StreamSinkTest {
     } finally {
       server.destroyForcibly();
     }
-    List<Long> timestamps = new ArrayList<>();
-    List<BufferedImage> frames = RtspPipelineTest.decode(received, timestamps);
-    assertEquals(CLIP.frames(), frames.size());
-    for (int i = 0; i < frames.size(); i++) {
-      double diff =
-          RtspPipelineTest.meanAbsDiff(
-              frames.get(i), RtspPipelineTest.copy(SampleClip.frame(CLIP, i)));
-      assertTrue(diff < 12, "frame " + i + " differs by " + diff);
-    }
+    assertHoldsTheClip(received);
   }
 
   @Test
@@ -151,16 +125,7 @@ class StreamSinkTest {
     RtspTestServer.assumeAvailable();
     FfmpegLog.install();
     BufferedImage picture = SampleClip.frame(CLIP, 0);
-    byte[] rgb = new byte[CLIP.width() * CLIP.height() * 3];
-    for (int y = 0; y < CLIP.height(); y++) {
-      for (int x = 0; x < CLIP.width(); x++) {
-        int p = picture.getRGB(x, y);
-        int at = 3 * (y * CLIP.width() + x);
-        rgb[at] = (byte) (p >> 16);
-        rgb[at + 1] = (byte) (p >> 8);
-        rgb[at + 2] = (byte) p;
-      }
-    }
+    byte[] rgb = packedRgb(picture);
     StreamInfo info =
         new StreamInfo("out", CLIP.width(), CLIP.height(), 10, -1, -1, "raw", Optional.empty(), 0);
     try (RtspTestServer rtsp = new RtspTestServer(dir)) {
@@ -216,5 +181,33 @@ class StreamSinkTest {
       }
       assertTrue(pushing.get() >= 10);
     }
+  }
+
+  /** Asserts the video holds every frame of {@link #CLIP}, each close to the original. */
+  private static void assertHoldsTheClip(Path video) throws Exception {
+    List<Long> timestamps = new ArrayList<>();
+    List<BufferedImage> frames = RtspPipelineTest.decode(video, timestamps);
+    assertEquals(CLIP.frames(), frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      double diff =
+          RtspPipelineTest.meanAbsDiff(
+              frames.get(i), RtspPipelineTest.copy(SampleClip.frame(CLIP, i)));
+      assertTrue(diff < 12, "frame " + i + " differs by " + diff);
+    }
+  }
+
+  /** The image's pixels as packed RGB, as frames carry them. */
+  private static byte[] packedRgb(BufferedImage picture) {
+    byte[] rgb = new byte[picture.getWidth() * picture.getHeight() * 3];
+    for (int y = 0; y < picture.getHeight(); y++) {
+      for (int x = 0; x < picture.getWidth(); x++) {
+        int p = picture.getRGB(x, y);
+        int at = 3 * (y * picture.getWidth() + x);
+        rgb[at] = (byte) (p >> 16);
+        rgb[at + 1] = (byte) (p >> 8);
+        rgb[at + 2] = (byte) p;
+      }
+    }
+    return rgb;
   }
 }

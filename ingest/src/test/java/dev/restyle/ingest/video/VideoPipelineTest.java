@@ -9,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.engine.network.Tensor;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import dev.restyle.ingest.TestNetworks;
 import dev.restyle.ingest.audio.AudioTrack;
 import dev.restyle.ingest.ffmpeg.FfmpegLog;
 import dev.restyle.ingest.frame.Frame;
@@ -37,9 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -76,24 +72,7 @@ class VideoPipelineTest {
     TestClips.write(input, CLIP, "mp4", AV_CODEC_ID_MPEG4, AV_CODEC_ID_AAC, 90);
     decodedInput = TestClips.read(input);
     assertEquals(CLIP.frames(), decodedInput.frames().size());
-    network = gentleRandomNetwork();
-  }
-
-  /**
-   * A random network whose last layer is scaled down: its output varies smoothly, like a trained
-   * style's, instead of being full-contrast noise that the lossy encoder cannot keep.
-   */
-  private static StyleNetwork gentleRandomNetwork() {
-    Architecture architecture = new Architecture(0.25, 1);
-    try (StyleNetwork random = StyleNetwork.initialise(architecture, Device.cpu(), 1)) {
-      Map<String, Tensor> weights = new LinkedHashMap<>(random.weights());
-      float[] out = weights.get("out.weight").data().clone();
-      for (int i = 0; i < out.length; i++) {
-        out[i] *= 0.3f;
-      }
-      weights.put("out.weight", new Tensor(weights.get("out.weight").shape(), out));
-      return StyleNetwork.fromWeights(architecture, weights, Device.cpu());
-    }
+    network = TestNetworks.gentleRandom(1);
   }
 
   @AfterAll
