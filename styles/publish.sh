@@ -18,7 +18,7 @@ done
     name=$(basename "$dir")
     [[ -f "$dir/$name.rsn" ]] || continue
     sha=$(sha256sum "$dir/$name.rsn" | cut -d' ' -f1)
-    desc=$(grep -m1 '^| style image' "$dir/$name.md" | sed -E 's/.*`([^`]*)`.*/\1/' | xargs basename)
+    desc=$(grep -m1 '^| style image' "$dir/$name.md" | sed -E 's/[^`]*`([^`]*)`.*/\1/' | xargs basename)
     [[ $first == 1 ]] || echo ','
     first=0
     printf '  {"name": "%s", "file": "%s/%s.rsn", "sha256": "%s", "description": "after %s"}' \

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # Rebuilds docs/gallery/: chicago.jpg and amber.jpg (../shared/data/content) in every bundled style,
-# plus one `restyle optimize` result. Needs ../shared/data and a build (README command 1).
+# one `restyle optimize` result, and gallery.jpg, a labelled sheet of them all (ImageMagick).
+# Needs ../shared/data and a build (README command 1).
 set -euo pipefail
+export PATH="/usr/bin:$PATH" # ImageMagick 6 from Debian
 cd "$(dirname "$0")/../.."
 data=../shared/data
 out=docs/gallery
 styles=$(sed -nE 's/.*"name": "([^"]+)".*/\1/p' styles/index.json)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sheet=()
 for content in chicago amber; do
+  # the photo itself only as a thumbnail in the sheet: the data set is not copied into the repo
+  convert "$data/content/$content.jpg" -resize 480x480 "$tmp/$content.jpg"
+  sheet+=(-label "$content (photo)" "$tmp/$content.jpg")
   for style in $styles; do
     ./restyle image "$data/content/$content.jpg" --style "$style" -o "$out/$content-$style.jpg"
+    convert "$out/$content-$style.jpg" -resize 480x480 "$out/$content-$style.jpg"
+    sheet+=(-label "$style" "$out/$content-$style.jpg")
   done
 done
-./restyle optimize "$data/content/chicago.jpg" "$data/styles/starry_night.jpg" \
-  -o "$out/chicago-optimize-starry_night.jpg" --size 512 --style-size 512 --iterations 300 --style-weight 100
+montage "${sheet[@]}" -tile "$(($(wc -w <<< "$styles") + 1))x" -geometry 240x240+3+3 -pointsize 13 \
+  "$out/gallery.jpg"
+# the slow method, our quality reference (about 12 minutes on 2 busy cores)
+[[ -n "${SKIP_OPTIMIZE:-}" ]] || ./restyle optimize "$data/content/chicago.jpg" "$data/styles/starry_night.jpg" \
+  -o "$out/chicago-optimize-starry_night.jpg" --size 384 --style-size 384 --iterations 150 --style-weight 100

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -24,14 +21,12 @@ class BenchCommandTest {
 
   @TempDir Path dir;
 
-  private record Outcome(int exitCode, String out, String err) {}
-
   @Test
   void printsOneTableWithEndToEndFpsAndDrawsAPlot() throws IOException {
     Path plot = dir.resolve("speed.png");
     Path json = dir.resolve("speed.json");
-    Outcome result =
-        run(
+    CliRun result =
+        CliRun.of(
             "bench",
             "--networks",
             "faster",
@@ -75,8 +70,8 @@ class BenchCommandTest {
   void matchesThePyTorchBaselineOnTheSameWeights() throws Exception {
     assumeTrue(hasTorch(), PYTHON + " has no torch (apt-get install python3-torch)");
     Path json = dir.resolve("speed.json");
-    Outcome result =
-        run(
+    CliRun result =
+        CliRun.of(
             "bench",
             "--networks",
             "full,faster",
@@ -106,13 +101,13 @@ class BenchCommandTest {
 
   @Test
   void badSizesAndUnknownNetworksAreOneClearLine() {
-    Outcome size = run("bench", "--sizes", "640by480", "--no-baseline");
+    CliRun size = CliRun.of("bench", "--sizes", "640by480", "--no-baseline");
     assertEquals(2, size.exitCode(), size.err());
     assertTrue(size.err().contains("WIDTHxHEIGHT"), size.err());
-    Outcome net = run("bench", "--networks", "turbo", "--no-baseline");
+    CliRun net = CliRun.of("bench", "--networks", "turbo", "--no-baseline");
     assertEquals(2, net.exitCode(), net.err());
     assertTrue(net.err().contains("unknown network 'turbo'"), net.err());
-    Outcome repeats = run("bench", "--repeats", "0", "--no-baseline");
+    CliRun repeats = CliRun.of("bench", "--repeats", "0", "--no-baseline");
     assertEquals(2, repeats.exitCode(), repeats.err());
     assertTrue(repeats.err().contains("repeats must be positive"), repeats.err());
   }
@@ -123,23 +118,5 @@ class BenchCommandTest {
     }
     Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy").start();
     return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-  }
-
-  private static Outcome run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -8,6 +8,7 @@ import dev.restyle.ingest.kafka.FrameHeaders;
 import dev.restyle.ingest.kafka.KafkaBroker;
 import dev.restyle.ingest.kafka.KafkaBrokerExtension;
 import dev.restyle.ingest.sample.SampleClip;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,8 +98,8 @@ class KafkaCommandTest {
     String name = "yaml-" + UUID.randomUUID().toString().substring(0, 8);
     Path clip = dir.resolve("clip.mp4");
     SampleClip.write(clip, new SampleClip.Spec(64, 48, 10, 6, 0));
-    Outcome sent =
-        run(
+    CliRun sent =
+        CliRun.of(
             "kafka-send",
             clip.toString(),
             "--bootstrap",
@@ -122,7 +123,7 @@ class KafkaCommandTest {
             "maxWait: 0ms",
             "stopAfter: 15s",
             ""));
-    Outcome styled = run("run", yaml.toString());
+    CliRun styled = CliRun.of("run", yaml.toString());
     assertEquals(0, styled.exitCode(), styled.err());
     assertTrue(styled.out().contains(": 6 frames in"), styled.out());
 
@@ -145,21 +146,21 @@ class KafkaCommandTest {
   @Test
   void kafkaPipelineConfigsAreChecked() throws Exception {
     Path config = Path.of(System.getProperty("user.dir")).getParent().resolve("config");
-    Outcome ok = run("run", "--check", config.resolve("pipeline-kafka.yaml").toString());
+    CliRun ok = CliRun.of("run", "--check", config.resolve("pipeline-kafka.yaml").toString());
     assertEquals(0, ok.exitCode(), ok.err());
 
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(
         bad,
         "source: {uri: 'kafka://127.0.0.1:9/in?grop=x'}\nsink: {uri: out.mp4}\nstyle: {name: tiny}\n");
-    Outcome refused = run("run", bad.toString());
+    CliRun refused = CliRun.of("run", bad.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(refused.err().contains("unknown option 'grop'"), refused.err());
 
     Files.writeString(
         bad,
         "source: {uri: 'kafka://127.0.0.1:9/in'}\nsink: {uri: out.mp4}\nstyle: {name: tiny}\n");
-    refused = run("run", bad.toString());
+    refused = CliRun.of("run", bad.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(
         refused.err().contains("a kafka:// source pairs only with a kafka:// sink"), refused.err());
@@ -168,7 +169,7 @@ class KafkaCommandTest {
         bad,
         "source: {uri: 'kafka://127.0.0.1:9/in', overflow: drop-oldest}\n"
             + "sink: {uri: 'kafka://127.0.0.2:9/out'}\nstyle: {name: tiny}\n");
-    refused = run("run", bad.toString());
+    refused = CliRun.of("run", bad.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(refused.err().contains("source.overflow must be block"), refused.err());
 
@@ -176,7 +177,7 @@ class KafkaCommandTest {
         bad,
         "source: {uri: 'kafka://127.0.0.1:9/in'}\n"
             + "sink: {uri: 'kafka://127.0.0.2:9/out'}\nstyle: {name: tiny}\n");
-    refused = run("run", bad.toString());
+    refused = CliRun.of("run", bad.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(refused.err().contains("must name the same brokers"), refused.err());
   }
