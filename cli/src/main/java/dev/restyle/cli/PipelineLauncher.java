@@ -55,7 +55,9 @@ final class PipelineLauncher {
           new StyleOptions((float) config.style().strength(), config.style().preserveColours());
       PipelineResult result =
           service.run(
-              StylizeProcessor.of(network, options), device.isGpu() ? 4 : 1, PipelineListener.NONE);
+              StylizeProcessor.of(network, options),
+              Runtime.defaultBatch(device),
+              PipelineListener.NONE);
       System.out.printf(
           "%s -> %s: %d frames in %.1f s, %.2f fps, %d dropped (style %s); %s%n",
           config.source().uri(),

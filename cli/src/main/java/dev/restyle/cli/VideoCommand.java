@@ -105,15 +105,6 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /**
-   * On a CPU a batch is no faster per frame than one frame, and at video sizes its tensors are
-   * large enough that the allocator maps and unmaps them on every pass (measured at 640x480 on two
-   * cores: 2.1 fps one at a time, 1.1 fps four at a time). GPUs gain from batches.
-   */
-  private static int defaultBatch(Device device) {
-    return device.isGpu() ? 4 : 1;
-  }
-
   private PipelineResult stylise(Path file, String name, StyleOptions options) throws Exception {
     AtomicReference<Pipeline> running = new AtomicReference<>();
     CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -151,7 +142,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
         long start = System.nanoTime();
         Pipeline pipeline =
             Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
-                .maxBatch(batch != null ? batch : defaultBatch(device))
+                .maxBatch(batch != null ? batch : Runtime.defaultBatch(device))
                 .maxWait(Duration.ofMillis(maxWaitMillis))
                 .meterRegistry(registry)
                 .listener(
