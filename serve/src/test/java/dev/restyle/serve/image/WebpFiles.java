@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restyle.ingest.ffmpeg.GrabbedImages;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -40,8 +39,7 @@ public final class WebpFiles {
       grabber.start();
       Frame frame = grabber.grabImage();
       assertNotNull(frame, "FFmpeg decoded no image from the WebP file");
-      byte[] rgb = GrabbedImages.packedRgb(frame);
-      return new Decoded(frame.imageWidth, frame.imageHeight, Arrays.copyOf(rgb, rgb.length));
+      return new Decoded(frame.imageWidth, frame.imageHeight, GrabbedImages.packedRgb(frame));
     }
   }
 
