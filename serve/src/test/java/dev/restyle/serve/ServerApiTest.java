@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restyle.engine.image.ImageFiles;
+import dev.restyle.serve.image.OutputFormat;
+import dev.restyle.serve.image.Rgb;
+import dev.restyle.serve.image.WebpFiles;
 import dev.restyle.serve.inference.InferenceQueue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -133,6 +136,39 @@ class ServerApiTest {
   }
 
   @Test
+  void webpByParameterAndAcceptHeaderMatchesThePng() throws Exception {
+    byte[] photo = TestServer.jpeg(96, 64);
+    HttpResponse<byte[]> png =
+        t.post("/api/stylize?style=starry_night&format=png", "image/jpeg", photo);
+    assertEquals(200, png.statusCode());
+    HttpResponse<byte[]> r =
+        t.post("/api/stylize?style=starry_night&format=webp", "image/jpeg", photo);
+    assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    assertEquals("image/webp", r.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(
+        r.headers().firstValue("Content-Disposition").orElse("").contains(".webp"),
+        r.headers().map().toString());
+    WebpFiles.assertSignature(r.body());
+    WebpFiles.Decoded webp = WebpFiles.decode(r.body());
+    assertEquals(96, webp.width());
+    assertEquals(64, webp.height());
+    double difference = WebpFiles.meanDifference(Rgb.pack(decode(png.body())), webp.rgb());
+    assertTrue(difference < 8, "WebP differs from the PNG by " + difference + " per channel");
+
+    HttpResponse<byte[]> accepted =
+        t.http.send(
+            java.net.http.HttpRequest.newBuilder(t.uri("/api/stylize?style=starry_night"))
+                .header("Content-Type", "image/jpeg")
+                .header("Accept", "image/webp,image/*;q=0.8")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(photo))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, accepted.statusCode());
+    assertEquals("image/webp", accepted.headers().firstValue("Content-Type").orElse(""));
+    WebpFiles.assertSignature(accepted.body());
+  }
+
+  @Test
   void badInputGetsClearErrorsAndTheServerKeepsServing() throws Exception {
     byte[] photo = TestServer.jpeg(64, 48);
     assertError(
@@ -180,7 +216,7 @@ class ServerApiTest {
         t.post("/api/stylize?style=starry_night&format=gif", "image/jpeg", photo),
         400,
         "jpeg, png");
-    if (!ImageIO.getImageWritersByFormatName("webp").hasNext()) {
+    if (!OutputFormat.WEBP.available()) {
       assertError(
           t.post("/api/stylize?style=starry_night&format=webp", "image/jpeg", photo),
           406,

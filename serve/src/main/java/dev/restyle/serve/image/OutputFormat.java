@@ -6,9 +6,9 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
- * The encodings a stylised image can be returned in. WebP is offered only when an ImageIO WebP
- * encoder is on the class path (the JDK has none, and restyle ships none): otherwise asking for it
- * is a 406 that names the formats available.
+ * The encodings a stylised image can be returned in. JPEG and PNG go through ImageIO; WebP, which
+ * ImageIO cannot write, through {@link WebpEncoder} (libwebp in the bundled FFmpeg). A format this
+ * JVM cannot encode is a 406 that names the formats available.
  */
 public enum OutputFormat {
   JPEG("jpeg", "image/jpeg", "jpg"),
@@ -39,6 +39,9 @@ public enum OutputFormat {
 
   /** Whether this JVM can encode the format. */
   public boolean available() {
+    if (this == WEBP) {
+      return WebpEncoder.available();
+    }
     return ImageIO.getImageWritersByFormatName(imageIoName).hasNext();
   }
 
@@ -66,10 +69,7 @@ public enum OutputFormat {
     if (!format.available()) {
       throw new ApiException(
           406,
-          "this server has no "
-              + format.name()
-              + " encoder (Java's ImageIO ships none for WebP); ask for format=jpeg or"
-              + " format=png");
+          "this server has no " + format.name() + " encoder; ask for format=jpeg or format=png");
     }
     return format;
   }

@@ -11,6 +11,7 @@ import dev.restyle.serve.http.Uploads;
 import dev.restyle.serve.image.ImageProbe;
 import dev.restyle.serve.image.OutputFormat;
 import dev.restyle.serve.image.Rgb;
+import dev.restyle.serve.image.WebpEncoder;
 import dev.restyle.serve.inference.InferenceQueue;
 import dev.restyle.serve.styles.StyleCatalog;
 import io.javalin.config.RoutesConfig;
@@ -26,6 +27,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code /api/styles} and {@code POST /api/stylize}. */
 public final class ImageRoutes {
+  /** libwebp's lossy quality for WebP answers (JPEG goes out at ImageIO quality 0.95). */
+  static final int WEBP_QUALITY = 90;
+
   private final ServeConfig config;
   private final StyleCatalog styles;
   private final InferenceQueue queue;
@@ -106,6 +110,17 @@ public final class ImageRoutes {
               config.maxStylizePixels(),
               fits));
     }
+    if (format == OutputFormat.WEBP && Math.max(width, height) > WebpEncoder.MAX_SIDE) {
+      throw ApiException.tooLarge(
+          String.format(
+              Locale.ROOT,
+              "the image is %dx%d; WebP holds at most %d pixels a side: pass max_size=%d or ask"
+                  + " for format=png",
+              width,
+              height,
+              WebpEncoder.MAX_SIDE,
+              WebpEncoder.MAX_SIDE));
+    }
     long start = System.nanoTime();
     CompletableFuture<byte[]> stylised =
         queue.submit(stylizer, Rgb.pack(image), width, height, options);
@@ -117,7 +132,7 @@ public final class ImageRoutes {
                     errors.write(ctx, failure);
                     return null;
                   }
-                  byte[] encoded = encode(Rgb.unpack(rgb, width, height), format);
+                  byte[] encoded = encode(rgb, width, height, format);
                   ctx.contentType(format.mediaType())
                       .header("X-Restyle-Style", style)
                       .header("X-Restyle-Size", width + "x" + height)
@@ -132,10 +147,13 @@ public final class ImageRoutes {
                 }));
   }
 
-  private static byte[] encode(BufferedImage image, OutputFormat format) {
+  private static byte[] encode(byte[] rgb, int width, int height, OutputFormat format) {
+    if (format == OutputFormat.WEBP) {
+      return WebpEncoder.encode(rgb, width, height, WEBP_QUALITY);
+    }
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImageFiles.write(image, format.imageIoName(), out);
+      ImageFiles.write(Rgb.unpack(rgb, width, height), format.imageIoName(), out);
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
