@@ -135,9 +135,10 @@ class TrainerTest {
 
   @Test
   @Disabled(
-      "flaky: in about half of the runs the resumed network differs from the uninterrupted one"
-          + " (up to ~7% in a weight after 4 steps); the checkpoint itself round-trips exactly."
-          + " Suspected non-deterministic memory in the DJL bridge; to be found")
+      "passes when run alone (3 of 3), fails when other trainings ran earlier in the same JVM"
+          + " (the same wrong value each time: conv1.weight[0] 0.02588 against 0.02608), so some"
+          + " process-wide state leaks into a resumed run; the checkpoint itself round-trips"
+          + " exactly. Cause not found yet")
   void resumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
     Path styles = dir.resolve("styles");
     Path resumedRun = dir.resolve("resumed");
