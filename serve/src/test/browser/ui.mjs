@@ -53,6 +53,20 @@ try {
   // a video becomes a job with a progress bar and a download link
   await page.setInputFiles('#video', video);
   await page.click('#upload-video');
+  // while it runs, the pipelines section shows its live preview (an MJPEG <img>)
+  await page.waitForFunction(() => {
+    const img = document.querySelector('#pipelines .pipeline img');
+    return img && img.naturalWidth > 0;
+  }, null, { timeout: 120000 });
+  const preview = await page.evaluate(() => {
+    const img = document.querySelector('#pipelines .pipeline img');
+    return { src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
+             summary: document.querySelector('#pipelines .summary').textContent };
+  });
+  await page.screenshot({ path: outDir + '/web-preview.png', fullPage: true });
+  if (preview.width !== 160 || preview.height !== 120 || !preview.src.endsWith('/preview.mjpeg')) {
+    problems.push('bad live preview: ' + JSON.stringify(preview));
+  }
   await page.locator('#job-download').waitFor({ state: 'visible', timeout: 180000 });
   const job = await page.evaluate(() => ({
     progress: document.getElementById('job-progress').value,
@@ -66,7 +80,7 @@ try {
   if (!download.ok() || download.headers()['content-type'] !== 'video/mp4' || bytes < 1000) {
     problems.push('video download failed: ' + download.status() + ' ' + bytes + ' bytes');
   }
-  console.log(JSON.stringify({ style: chosen, thumbnails: count, result, job, videoBytes: bytes }));
+  console.log(JSON.stringify({ style: chosen, thumbnails: count, result, preview, job, videoBytes: bytes }));
 } finally {
   await browser.close();
 }

@@ -13,6 +13,7 @@ import dev.restyle.serve.pipelines.PipelineKind;
 import dev.restyle.serve.pipelines.PipelineManager;
 import dev.restyle.serve.pipelines.RtspKind;
 import dev.restyle.serve.pipelines.VideoUploadKind;
+import dev.restyle.serve.preview.PreviewRoutes;
 import dev.restyle.serve.routes.ErrorResponses;
 import dev.restyle.serve.routes.ImageRoutes;
 import dev.restyle.serve.routes.OpsRoutes;
@@ -87,6 +88,7 @@ public final class RestyleServer implements AutoCloseable {
     HttpMetrics httpMetrics = new HttpMetrics(registry);
     ImageRoutes images = new ImageRoutes(config, styles, queue, errors);
     PipelineRoutes pipelineRoutes = new PipelineRoutes(config, pipelines);
+    PreviewRoutes previewRoutes = new PreviewRoutes(pipelines, registry);
     OpsRoutes ops = new OpsRoutes(queue, () -> notReady, registry);
     this.app =
         Javalin.create(
@@ -108,6 +110,7 @@ public final class RestyleServer implements AutoCloseable {
               c.routes.after(httpMetrics::after);
               images.register(c.routes);
               pipelineRoutes.register(c.routes);
+              previewRoutes.register(c.routes);
               ops.register(c.routes);
               c.routes.exception(Exception.class, (e, ctx) -> errors.write(ctx, e));
               c.routes.error(

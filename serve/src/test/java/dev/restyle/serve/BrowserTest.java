@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web page in a real browser: Debian's headless {@code chromium} driven by Playwright ({@code
  * src/test/browser/ui.mjs}) picks a style, uploads a real photo, waits for the stylised image, then
- * uploads a video and follows the job to its download. Screenshots land in {@code
- * target/browser/screenshots}. Installs playwright-core with {@code npm ci} on first run; skips
- * when node or chromium is absent.
+ * uploads a video, sees its live preview in the pipelines section and follows the job to its
+ * download. Screenshots land in {@code target/browser/screenshots}. Installs playwright-core with
+ * {@code npm ci} on first run; skips when node or chromium is absent.
  */
 class BrowserTest {
   private static final Path SOURCES = Path.of("src/test/browser");
@@ -39,7 +39,7 @@ class BrowserTest {
 
     Path photo = photo();
     Path video = temp.resolve("clip.mp4");
-    SampleClip.write(video, new SampleClip.Spec(160, 120, 15, 20, 44_100));
+    SampleClip.write(video, new SampleClip.Spec(160, 120, 15, 150, 44_100));
     Path screenshots = Files.createDirectories(WORK.resolve("screenshots"));
     try (TestServer t = new TestServer(ServeConfig.defaults(), temp.resolve("work"))) {
       Result result =
@@ -58,6 +58,7 @@ class BrowserTest {
     }
     assertTrue(Files.size(screenshots.resolve("web-photo.png")) > 10_000);
     assertTrue(Files.size(screenshots.resolve("web-video.png")) > 10_000);
+    assertTrue(Files.size(screenshots.resolve("web-preview.png")) > 10_000);
   }
 
   /** A real photo from the shared data beside the checkout, or a drawn one without it. */

@@ -3,6 +3,7 @@ package dev.restyle.serve.pipelines;
 import dev.restyle.ingest.metrics.PipelineMetrics;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineResult;
+import dev.restyle.serve.preview.LatestFrame;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class ManagedPipeline {
   private final MeterRegistry registry;
   private final Instant createdAt = Instant.now();
   private final AtomicLong written = new AtomicLong();
+  private final LatestFrame latest = new LatestFrame();
   private volatile PipelineState state = PipelineState.QUEUED;
   private volatile Instant startedAt;
   private volatile Instant finishedAt;
@@ -61,7 +63,11 @@ public final class ManagedPipeline {
             .maxWait(maxWait)
             .overflow(parts.overflow())
             .meterRegistry(registry)
-            .listener((frame, count) -> written.set(count))
+            .listener(
+                (frame, count) -> {
+                  written.set(count);
+                  latest.offer(frame, count);
+                })
             .build();
   }
 
@@ -96,6 +102,11 @@ public final class ManagedPipeline {
     }
     Path file = directory.resolve(name);
     return java.nio.file.Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  /** The latest stylised frame, for the live preview. */
+  public LatestFrame latestFrame() {
+    return latest;
   }
 
   /** Whether the pipeline runs until stopped. */

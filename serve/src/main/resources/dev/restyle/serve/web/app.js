@@ -5,6 +5,7 @@ const $ = (id) => document.getElementById(id);
 let chosenStyle = null;
 let pollTimer = null;
 let currentJob = null;
+let pipelinesTimer = null;
 
 function setStatus(el, text, isError) {
   el.textContent = text;
@@ -135,6 +136,7 @@ async function uploadVideo(event) {
   $('job-progress').value = 0;
   $('cancel-video').hidden = false;
   poll();
+  refreshPipelines();
 }
 
 async function poll() {
@@ -178,6 +180,61 @@ async function cancelJob() {
   finishJob();
 }
 
+// The pipelines section: a row per pipeline, refreshed every 2 s; a running one shows its live
+// preview (an MJPEG stream the browser renders in an <img>; the img is kept across refreshes so
+// the stream stays open, and dropped when the pipeline stops).
+async function refreshPipelines() {
+  try {
+    const response = await fetch('/api/pipelines');
+    if (!response.ok) {
+      setStatus($('pipelines-status'), 'cannot list the pipelines: ' + (await errorMessage(response)), true);
+      return;
+    }
+    const { pipelines } = await response.json();
+    setStatus($('pipelines-status'), pipelines.length ? '' : 'no pipelines yet');
+    const container = $('pipelines');
+    const rows = new Map();
+    for (const row of container.querySelectorAll('.pipeline')) rows.set(row.dataset.id, row);
+    for (const p of pipelines) {
+      let row = rows.get(p.id);
+      rows.delete(p.id);
+      if (!row) {
+        row = document.createElement('div');
+        row.className = 'pipeline';
+        row.dataset.id = p.id;
+        const summary = document.createElement('div');
+        summary.className = 'summary';
+        row.append(summary);
+        container.append(row);
+      }
+      const g = p.progress;
+      row.querySelector('.summary').textContent = p.id + ' · ' + p.kind + ' · ' + p.state.toLowerCase() +
+          ' · ' + g.framesOut + (g.expectedFrames > 0 ? ' / ' + g.expectedFrames : '') + ' frames · ' +
+          g.framesPerSecond.toFixed(1) + ' fps' + (p.error ? ' · ' + p.error : '');
+      let img = row.querySelector('img');
+      if (p.state === 'RUNNING' && !img) {
+        img = document.createElement('img');
+        img.alt = 'live preview of pipeline ' + p.id;
+        img.src = '/api/pipelines/' + p.id + '/preview.mjpeg';
+        row.append(img);
+      } else if (p.state !== 'RUNNING' && img) {
+        img.removeAttribute('src');
+        img.remove();
+      }
+    }
+    for (const gone of rows.values()) {
+      const img = gone.querySelector('img');
+      if (img) img.removeAttribute('src');
+      gone.remove();
+    }
+  } catch (e) {
+    setStatus($('pipelines-status'), 'cannot list the pipelines: ' + e, true);
+  } finally {
+    clearTimeout(pipelinesTimer);
+    pipelinesTimer = setTimeout(refreshPipelines, 2000);
+  }
+}
+
 $('strength').addEventListener('input', () => {
   $('strength-value').textContent = Number($('strength').value).toFixed(2);
 });
@@ -187,3 +244,4 @@ $('photo-form').addEventListener('submit', stylize);
 $('video-form').addEventListener('submit', uploadVideo);
 $('cancel-video').addEventListener('click', cancelJob);
 loadStyles();
+refreshPipelines();
