@@ -185,8 +185,12 @@ class ImageFilesTest {
 
   @Test
   void decodesTheSharedStyleAndContentImages() throws IOException {
-    String shared = System.getProperty("restyle.sharedData");
-    assumeTrue(shared != null && Files.isDirectory(Path.of(shared, "content")), "no shared data");
+    // ../shared/data beside the project root; the tests run in the module folder
+    String shared =
+        System.getProperty(
+            "restyle.sharedData",
+            Path.of("").toAbsolutePath().resolve("../../shared/data").normalize().toString());
+    assumeTrue(Files.isDirectory(Path.of(shared, "content")), "no shared data at " + shared);
     for (String file : List.of("content/chicago.jpg", "content/amber.jpg", "styles/mosaic.jpg")) {
       Path path = Path.of(shared, file);
       assumeTrue(Files.isRegularFile(path), file + " is not in the shared data");
