@@ -75,6 +75,11 @@ final class StreamCommand implements Callable<Integer> {
   @Option(names = "--max-wait", description = "how long a batch waits for more frames (100ms)")
   String maxWait;
 
+  @Option(
+      names = "--predictors",
+      description = "threads running the network, frames kept in order (1; more on a GPU)")
+  Integer predictors;
+
   @Option(names = "--stop-after", description = "stop by itself after this long, e.g. 60s")
   String stopAfter;
 
@@ -121,6 +126,9 @@ final class StreamCommand implements Callable<Integer> {
       root.put("batch", batch);
     }
     putIf(root, "maxWait", maxWait);
+    if (predictors != null) {
+      root.put("predictors", predictors);
+    }
     putIf(root, "stopAfter", stopAfter);
     ObjectNode metrics = root.putObject("metrics");
     if (metricsPort != null) {

@@ -61,6 +61,15 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
       description = "how long a batch waits for more frames, in ms (default ${DEFAULT-VALUE})")
   long maxWaitMillis;
 
+  @Option(
+      names = "--predictors",
+      defaultValue = "1",
+      description =
+          "threads running the network, each on a batch of its own; frames stay in order"
+              + " (default ${DEFAULT-VALUE}: best on a CPU with few cores; more on a GPU or many"
+              + " cores)")
+  int predictors;
+
   @Mixin StyleChoice choice;
 
   @Option(
@@ -73,6 +82,9 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     StyleOptions options = choice.options();
     if (batch != null && batch < 1) {
       throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+    }
+    if (predictors < 1) {
+      throw new IllegalArgumentException("--predictors must be at least 1, got " + predictors);
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
@@ -144,6 +156,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
             Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
                 .maxBatch(batch != null ? batch : Runtime.defaultBatch(device))
                 .maxWait(Duration.ofMillis(maxWaitMillis))
+                .predictors(predictors)
                 .meterRegistry(registry)
                 .listener(
                     (frame, written) -> {

@@ -51,6 +51,8 @@ class StreamCommandTest {
             "2",
             "--max-wait",
             "0ms",
+            "--predictors",
+            "3",
             "--stop-after",
             "1m",
             "--metrics-port",
@@ -72,6 +74,7 @@ class StreamCommandTest {
         style: {name: starry_night, strength: 0.7}
         batch: 2
         maxWait: 0ms
+        predictors: 3
         stopAfter: 60s
         metrics: {port: 9464, logEvery: 30s}
         """);

@@ -25,7 +25,16 @@ class VideoCommandTest {
     Path output = dir.resolve("out/in-tiny.mp4");
     CliRun result =
         CliRun.of(
-            "video", input.toString(), "--style", "tiny", "--batch", "3", "-o", output.toString());
+            "video",
+            input.toString(),
+            "--style",
+            "tiny",
+            "--batch",
+            "3",
+            "--predictors",
+            "2", // two threads share one network: frames must still come out whole and in order
+            "-o",
+            output.toString());
     assertEquals(0, result.exitCode(), result.errors().toString());
     assertTrue(result.out().contains("10 frames"), result.out());
     assertTrue(result.out().contains("fps"), result.out());
@@ -71,5 +80,13 @@ class VideoCommandTest {
         CliRun.of(
             "video", "--style", "tiny", "--batch", "0", "-o", dir.resolve("o.mp4").toString());
     result.assertUserError("restyle video: ", "--batch must be at least 1");
+  }
+
+  @Test
+  void fewerThanOnePredictorIsRefused() {
+    CliRun result =
+        CliRun.of(
+            "video", "--style", "tiny", "--predictors", "0", "-o", dir.resolve("o.mp4").toString());
+    result.assertUserError("restyle video: ", "--predictors must be at least 1, got 0");
   }
 }

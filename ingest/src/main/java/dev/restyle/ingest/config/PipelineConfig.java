@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param style the style
  * @param batch frames per network pass; null for the device's default (1 on a CPU, 4 on a GPU)
  * @param maxWait how long a batch waits for more frames after its first
+ * @param predictors threads running the network, each on a batch of its own (1 to 64; frames stay
+ *     in order)
  * @param stopAfter stop by itself after this long (the output is completed); null to run until the
  *     source ends or the process is told to stop
  * @param metrics reporting
@@ -29,13 +31,15 @@ public record PipelineConfig(
     StyleConfig style,
     Integer batch,
     Duration maxWait,
+    int predictors,
     Duration stopAfter,
     MetricsConfig metrics) {
 
   private static final Pattern STYLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   public PipelineConfig {
-    List<String> problems = problems(source, sink, style, batch, maxWait, stopAfter, metrics);
+    List<String> problems =
+        problems(source, sink, style, batch, maxWait, predictors, stopAfter, metrics);
     if (!problems.isEmpty()) {
       throw new ConfigException(null, problems);
     }
@@ -48,6 +52,7 @@ public record PipelineConfig(
       StyleConfig style,
       Integer batch,
       Duration maxWait,
+      int predictors,
       Duration stopAfter,
       MetricsConfig metrics) {
     List<String> p = new ArrayList<>();
@@ -99,6 +104,9 @@ public record PipelineConfig(
     }
     if (maxWait == null || maxWait.isNegative()) {
       p.add("maxWait: must not be negative, got " + maxWait);
+    }
+    if (predictors < 1 || predictors > 64) {
+      p.add("predictors: must be 1 to 64 threads, got " + predictors);
     }
     if (stopAfter != null) {
       positive(p, "stopAfter", stopAfter);

@@ -139,6 +139,7 @@ public final class PipelineConfigReader {
 
     Integer batch = top.integer("batch", null);
     Duration maxWait = top.duration("maxWait", Duration.ofMillis(100));
+    int predictors = top.integer("predictors", 1);
     Duration stopAfter = top.duration("stopAfter", null);
 
     Fields met = top.object("metrics");
@@ -151,7 +152,8 @@ public final class PipelineConfigReader {
     top.rejectUnknown();
 
     problems.addAll(
-        PipelineConfig.problems(source, sink, style, batch, maxWait, stopAfter, metrics));
+        PipelineConfig.problems(
+            source, sink, style, batch, maxWait, predictors, stopAfter, metrics));
     if (problems.isEmpty()) {
       try {
         endpoints.check(source, sink);
@@ -162,6 +164,6 @@ public final class PipelineConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems.stream().distinct().toList());
     }
-    return new PipelineConfig(source, sink, style, batch, maxWait, stopAfter, metrics);
+    return new PipelineConfig(source, sink, style, batch, maxWait, predictors, stopAfter, metrics);
   }
 }

@@ -3,7 +3,13 @@ package dev.restyle.ingest.inference;
 import dev.restyle.ingest.frame.Frame;
 import java.util.List;
 
-/** The work a pipeline does on each batch: the style network, or anything else frame to frame. */
+/**
+ * The work a pipeline does on each batch: the style network, or anything else frame to frame.
+ *
+ * <p>A pipeline with more than one {@linkplain
+ * dev.restyle.ingest.pipeline.Pipeline.Builder#predictors predictor} calls {@link #process} from
+ * several threads at once: an implementation used so must be thread-safe.
+ */
 @FunctionalInterface
 public interface BatchProcessor {
 

@@ -13,6 +13,10 @@ import java.util.Objects;
  * Runs each batch through a style network in one pass ({@link BatchStylizer}, on the network's
  * device), so each output frame equals {@link Stylizer#stylize(java.awt.image.BufferedImage,
  * StyleOptions)} of its input frame.
+ *
+ * <p>Thread-safe: it holds no state between calls, each pass allocates on an {@code NDManager} of
+ * its own, and the network's parameters are only read, so several pipeline predictors may share one
+ * processor (and one network).
  */
 public final class StylizeProcessor implements BatchProcessor {
   private final BatchStylizer stylizer;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -31,18 +32,23 @@ import org.slf4j.LoggerFactory;
  *       frame is ever dropped) or drops per the {@link OverflowPolicy} (live sources);
  *   <li>the batcher groups them ({@link Batcher}); with a dropping policy the queue behind it holds
  *       one batch, replaced by a newer one if the network is busy (drops are counted per frame);
- *   <li>the inference stage runs each batch through the {@link BatchProcessor} (the network);
+ *   <li>the inference stage runs each batch through the {@link BatchProcessor} (the network), on
+ *       {@linkplain Builder#predictors a configurable number} of threads that take batches
+ *       concurrently; batches are numbered as they are taken and handed on strictly in that order
+ *       (a worker that finishes early waits its turn, so at most one batch per worker is in
+ *       flight);
  *   <li>the sink stage writes frames in order, then {@linkplain FrameSink#finish() finishes} the
  *       sink at the end of the stream.
  * </ul>
  *
  * <p>The end of the stream travels down the queues; {@link #run} returns once the sink has
  * finished. If any stage fails, every queue is aborted, which stops the other stages where they
- * wait, and {@link #run} throws that first failure once all four threads have ended. The pipeline
+ * wait, and {@link #run} throws that first failure once all threads have ended. The pipeline
  * neither closes its source nor its sink: the caller does (closing an unfinished sink abandons its
  * output).
  *
- * <p>One inference stage keeps frames in order; a pipeline runs once.
+ * <p>Frames reach the sink in the order the source gave them, whatever the number of inference
+ * threads; a pipeline runs once.
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -56,6 +62,8 @@ public final class Pipeline {
   private final PipelineMetrics metrics;
   private final PipelineListener listener;
   private final String streamId;
+  private final int predictors;
+  private final Sequencer sequencer = new Sequencer();
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicReference<Failure> failure = new AtomicReference<>();
@@ -79,6 +87,7 @@ public final class Pipeline {
     this.streamId = source.info().streamId();
     this.metrics = new PipelineMetrics(b.registry, streamId);
     this.listener = b.listener;
+    this.predictors = b.predictors;
   }
 
   /** A builder for a pipeline from {@code source} through {@code processor} to {@code sink}. */
@@ -114,17 +123,30 @@ public final class Pipeline {
             : channel("batches", 1, overflow);
     Channel<Frame> processed = channel("processed", queueCapacity, OverflowPolicy.BLOCK);
 
-    List<Thread> threads =
-        List.of(
-            stage("source", () -> readSource(decoded)),
-            stage(
-                "batcher",
-                () -> {
-                  batcher.run(decoded, batched);
-                  batched.close();
-                }),
-            stage("inference", () -> infer(batched, processed)),
-            stage("sink", () -> write(processed)));
+    List<Thread> threads = new ArrayList<>();
+    threads.add(stage("source", () -> readSource(decoded)));
+    threads.add(
+        stage(
+            "batcher",
+            () -> {
+              batcher.run(decoded, batched);
+              batched.close();
+            }));
+    AtomicInteger running = new AtomicInteger(predictors);
+    for (int i = 0; i < predictors; i++) {
+      threads.add(
+          stage(
+              predictors == 1 ? "inference" : "inference-" + i,
+              () -> {
+                infer(batched, processed);
+                // The last worker to see the end of the stream ends the sink's queue: every batch
+                // was handed on before its worker took the next.
+                if (running.decrementAndGet() == 0) {
+                  processed.close();
+                }
+              }));
+    }
+    threads.add(stage("sink", () -> write(processed)));
     threads.forEach(Thread::start);
     try {
       for (Thread thread : threads) {
@@ -199,19 +221,25 @@ public final class Pipeline {
     out.close();
   }
 
+  /** One inference worker: until the end of the stream, takes a batch, runs it, hands it on. */
   private void infer(Channel<List<Frame>> in, Channel<Frame> out) throws InterruptedException {
-    List<Frame> batch;
-    while ((batch = in.take()) != null) {
+    while (true) {
+      Sequencer.Numbered<List<Frame>> taken = sequencer.take(in::take);
+      List<Frame> batch = taken.item();
+      if (batch == null) {
+        return;
+      }
       long begin = System.nanoTime();
       List<Frame> result = processor.process(List.copyOf(batch));
       metrics.batch(batch.size(), System.nanoTime() - begin);
       batches.incrementAndGet();
       check(batch, result);
+      sequencer.awaitTurn(taken.number());
       for (Frame frame : result) {
         out.put(frame);
       }
+      sequencer.done(taken.number());
     }
-    out.close();
   }
 
   /** A processor must give back the frames it was given, in order. */
@@ -281,6 +309,7 @@ public final class Pipeline {
       synchronized (channels) {
         channels.forEach(c -> c.abort(cause));
       }
+      sequencer.abort(cause);
     }
   }
 
@@ -309,6 +338,7 @@ public final class Pipeline {
     private OverflowPolicy overflow = OverflowPolicy.BLOCK;
     private MeterRegistry registry;
     private PipelineListener listener = PipelineListener.NONE;
+    private int predictors = 1;
 
     private Builder(FrameSource source, BatchProcessor processor, FrameSink sink) {
       this.source = Objects.requireNonNull(source, "source");
@@ -352,6 +382,22 @@ public final class Pipeline {
     /** Where the meters go (default a new {@link SimpleMeterRegistry}). */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * How many threads run the network, each on a batch of its own (default 1). Frames still reach
+     * the sink in order. With more than one the {@link BatchProcessor} is called concurrently and
+     * must be thread-safe ({@link dev.restyle.ingest.inference.StylizeProcessor} is). One is best
+     * where a single pass already keeps the device busy (a CPU with few cores); more help on a GPU
+     * or many cores.
+     */
+    public Builder predictors(int predictors) {
+      if (predictors < 1) {
+        throw new IllegalArgumentException(
+            "predictors (inference threads) must be at least 1, got " + predictors);
+      }
+      this.predictors = predictors;
       return this;
     }
 

@@ -104,6 +104,7 @@ public final class PipelineService {
             Pipeline.builder(src, processor, sink)
                 .maxBatch(config.batch() != null ? config.batch() : defaultBatch)
                 .maxWait(config.maxWait())
+                .predictors(config.predictors())
                 .queueCapacity(config.source().queue())
                 .overflow(config.source().overflow())
                 .meterRegistry(registry)

@@ -46,6 +46,7 @@ class PipelineConfigReaderTest {
     assertEquals(Duration.ofSeconds(10), c.source().reconnect().max());
     assertNull(c.metrics().port());
     assertNull(c.batch());
+    assertEquals(1, c.predictors());
     assertEquals(1.0, c.style().strength());
     assertEquals("cam.local_stream1", Endpoints.streamId(c.source()));
   }
@@ -59,12 +60,14 @@ class PipelineConfigReaderTest {
             sink: {uri: out.mp4}
             style: {name: the_scream, strength: 0.5, preserveColours: true}
             maxWait: 250ms
+            predictors: 3
             stopAfter: 1.5m
             metrics: {port: 0, logEvery: PT30S}
             """);
     assertEquals(8, c.source().queue());
     assertEquals(OverflowPolicy.BLOCK, c.source().overflow());
     assertEquals(Duration.ofMillis(250), c.maxWait());
+    assertEquals(3, c.predictors());
     assertEquals(Duration.ofSeconds(90), c.stopAfter());
     assertEquals(0, c.metrics().port());
     assertEquals(Duration.ofSeconds(30), c.metrics().logEvery());
@@ -88,6 +91,7 @@ class PipelineConfigReaderTest {
             style: {strength: 2, preserveColours: maybe}
             batch: 0
             maxWait: -1s
+            predictors: 0
             metrics: {port: 70000}
             extra: 1
             """);
@@ -109,6 +113,7 @@ class PipelineConfigReaderTest {
             "style.preserveColours: expected true or false, got 'maybe'",
             "batch: must be 1 to 64 frames, got 0",
             "maxWait: expected a duration",
+            "predictors: must be 1 to 64 threads, got 0",
             "metrics.port: must be 0 to 65535, got 70000",
             "extra: unknown field");
     for (String prefix : expected) {

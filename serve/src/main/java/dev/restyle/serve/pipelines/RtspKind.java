@@ -110,6 +110,7 @@ public final class RtspKind implements PipelineKind {
         new StyleConfig(style, options.strength(), options.preserveColours()),
         null,
         Duration.ZERO,
+        1,
         null,
         MetricsConfig.NONE);
     endpoints.source(url);
