@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restyle.ingest.frame.Frame;
-import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.inference.BatchProcessor;
-import dev.restyle.ingest.sink.FrameSink;
-import dev.restyle.ingest.source.FrameSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,54 +24,13 @@ class PipelinePredictorsTest {
   private static final byte TAG = 0x5a;
 
   /** Frames of two streams, interleaved: a0 b0 a1 b1 ... */
-  private static final class TwoStreams implements FrameSource {
-    private final StreamInfo info =
-        new StreamInfo("two", 4, 2, 25, -1, -1, "raw", Optional.empty(), 0);
-    private int next;
-
-    @Override
-    public StreamInfo info() {
-      return info;
-    }
-
-    @Override
-    public Frame read() {
-      if (next == FRAMES) {
-        return null;
-      }
-      int i = next++;
-      return new Frame(stream(i), i / 2, (i / 2) * 40_000L, 4, 2, new byte[24], System.nanoTime());
-    }
-
-    static String stream(int i) {
-      return i % 2 == 0 ? "a" : "b";
-    }
-
-    @Override
-    public long decodeErrors() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
+  private static SyntheticSource twoStreams() {
+    return new SyntheticSource(
+        "two", 25, FRAMES, i -> SyntheticSource.tiny(stream(i), i / 2, (i / 2) * 40_000L), 0);
   }
 
-  private static final class ListSink implements FrameSink {
-    final List<Frame> frames = new ArrayList<>();
-    boolean finished;
-
-    @Override
-    public void write(Frame frame) {
-      frames.add(frame);
-    }
-
-    @Override
-    public void finish() {
-      finished = true;
-    }
-
-    @Override
-    public void close() {}
+  private static String stream(int i) {
+    return i % 2 == 0 ? "a" : "b";
   }
 
   private static void sleepUpTo(int millis) {
@@ -107,7 +62,7 @@ class PipelinePredictorsTest {
         };
     ListSink sink = new ListSink();
     PipelineResult result =
-        Pipeline.builder(new TwoStreams(), tagging, sink)
+        Pipeline.builder(twoStreams(), tagging, sink)
             .maxBatch(3)
             .maxWait(Duration.ofMillis(5))
             .predictors(3)
@@ -120,7 +75,7 @@ class PipelinePredictorsTest {
     assertTrue(sink.finished);
     for (int i = 0; i < FRAMES; i++) {
       Frame f = sink.frames.get(i);
-      assertEquals(TwoStreams.stream(i), f.streamId(), "frame " + i);
+      assertEquals(stream(i), f.streamId(), "frame " + i);
       assertEquals(i / 2, f.index(), "frame " + i);
       assertEquals(TAG, f.rgb()[0], "frame " + i + " was not processed");
     }
@@ -130,7 +85,7 @@ class PipelinePredictorsTest {
 
   @Test
   void zeroPredictorsAreRefused() {
-    Pipeline.Builder builder = Pipeline.builder(new TwoStreams(), b -> b, new ListSink());
+    Pipeline.Builder builder = Pipeline.builder(twoStreams(), b -> b, new ListSink());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> builder.predictors(0));
     assertEquals("predictors (inference threads) must be at least 1, got 0", e.getMessage());
@@ -149,7 +104,7 @@ class PipelinePredictorsTest {
         };
     ListSink sink = new ListSink();
     Pipeline pipeline =
-        Pipeline.builder(new TwoStreams(), failing, sink).maxBatch(2).predictors(3).build();
+        Pipeline.builder(twoStreams(), failing, sink).maxBatch(2).predictors(3).build();
     PipelineException e = assertThrows(PipelineException.class, pipeline::run);
     assertTrue(e.stage().startsWith("inference-"), e.stage());
     assertEquals("network broke", e.getCause().getMessage());
