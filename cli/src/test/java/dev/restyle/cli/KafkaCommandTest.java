@@ -11,19 +11,13 @@ import dev.restyle.ingest.sample.SampleClip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,7 +74,8 @@ class KafkaCommandTest {
     assertTrue(styled.out().contains("10 frames"), styled.out());
     assertTrue(styled.out().contains("0 dead letters"), styled.out());
 
-    List<ConsumerRecord<String, byte[]>> out = read(broker, name + ".stylised", 10);
+    List<ConsumerRecord<String, byte[]>> out =
+        broker.read(name + ".stylised", 10, Duration.ofSeconds(20), false);
     assertEquals(10, out.size());
     long[] indices = new long[10];
     for (int i = 0; i < out.size(); i++) {
@@ -127,7 +122,8 @@ class KafkaCommandTest {
     assertEquals(0, styled.exitCode(), styled.err());
     assertTrue(styled.out().contains(": 6 frames in"), styled.out());
 
-    List<ConsumerRecord<String, byte[]>> out = read(broker, name + ".stylised", 6);
+    List<ConsumerRecord<String, byte[]>> out =
+        broker.read(name + ".stylised", 6, Duration.ofSeconds(20), false);
     assertEquals(6, out.size());
     for (int i = 0; i < out.size(); i++) {
       ConsumerRecord<String, byte[]> r = out.get(i);
@@ -199,24 +195,5 @@ class KafkaCommandTest {
     assertTrue(result.err().contains("restyle kafka: bad Kafka settings"), result.err());
     assertTrue(result.err().contains("bootstrap: expected host:port"), result.err());
     assertTrue(result.err().contains("input topic: must differ"), result.err());
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> read(
-      KafkaBroker broker, String topic, int count) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (out.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
   }
 }

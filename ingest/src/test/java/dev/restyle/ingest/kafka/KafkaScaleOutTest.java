@@ -82,11 +82,10 @@ class KafkaScaleOutTest {
               PipelineListener.NONE);
       CompletableFuture<PipelineResult> a = start(first);
       // Let the first take all partitions and get going, then join.
-      KafkaFrames.read(broker.bootstrap(), s.outputTopic(), 10, Duration.ofSeconds(30), false);
+      broker.read(s.outputTopic(), 10, Duration.ofSeconds(30), false);
       CompletableFuture<PipelineResult> b = start(second);
       List<ConsumerRecord<String, byte[]>> out =
-          KafkaFrames.read(
-              broker.bootstrap(), s.outputTopic(), streams * frames, Duration.ofSeconds(60), false);
+          broker.read(s.outputTopic(), streams * frames, Duration.ofSeconds(60), false);
       first.stopAndWait(Duration.ofSeconds(30));
       second.stopAndWait(Duration.ofSeconds(30));
       long byFirst = a.get(5, TimeUnit.SECONDS).framesOut();

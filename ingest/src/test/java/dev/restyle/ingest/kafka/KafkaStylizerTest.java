@@ -169,7 +169,7 @@ class KafkaStylizerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Running running = start(s, registry, PipelineListener.NONE);
     List<ConsumerRecord<String, byte[]>> out =
-        KafkaFrames.read(broker.bootstrap(), s.outputTopic(), streams * frames, WAIT, false);
+        broker.read(s.outputTopic(), streams * frames, WAIT, false);
     PipelineResult result = running.stop();
 
     assertEquals(streams * frames, out.size(), "stylised frames on " + s.outputTopic());
@@ -243,10 +243,8 @@ class KafkaStylizerTest {
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Running running = start(s, registry, PipelineListener.NONE);
-    List<ConsumerRecord<String, byte[]>> out =
-        KafkaFrames.read(broker.bootstrap(), s.outputTopic(), 5, WAIT, false);
-    List<ConsumerRecord<String, byte[]>> dead =
-        KafkaFrames.read(broker.bootstrap(), s.deadLetterTopic(), 5, WAIT, false);
+    List<ConsumerRecord<String, byte[]>> out = broker.read(s.outputTopic(), 5, WAIT, false);
+    List<ConsumerRecord<String, byte[]>> dead = broker.read(s.deadLetterTopic(), 5, WAIT, false);
     PipelineResult result = running.stop();
 
     assertTrue(
@@ -301,8 +299,7 @@ class KafkaStylizerTest {
     // Restarted with the topic there: every frame comes through, once.
     broker.createTopics(1, s.outputTopic());
     Running second = start(s, new SimpleMeterRegistry(), PipelineListener.NONE);
-    List<ConsumerRecord<String, byte[]>> out =
-        KafkaFrames.read(broker.bootstrap(), s.outputTopic(), 6, WAIT, false);
+    List<ConsumerRecord<String, byte[]>> out = broker.read(s.outputTopic(), 6, WAIT, false);
     second.stop();
     assertTrue(Arrays.equals(range(6), indices(out)), Arrays.toString(indices(out)));
     assertAllCommitted(s, 1);
@@ -340,8 +337,7 @@ class KafkaStylizerTest {
         KafkaFrames.committed(broker, s.groupId()).get(new TopicPartition(s.inputTopic(), 0)));
 
     Running second = start(s, new SimpleMeterRegistry(), PipelineListener.NONE);
-    List<ConsumerRecord<String, byte[]>> out =
-        KafkaFrames.read(broker.bootstrap(), s.outputTopic(), 30, WAIT, false);
+    List<ConsumerRecord<String, byte[]>> out = broker.read(s.outputTopic(), 30, WAIT, false);
     PipelineResult rest = second.stop();
     assertEquals(30 - done, rest.framesOut());
     assertTrue(
@@ -371,10 +367,8 @@ class KafkaStylizerTest {
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Running running = start(s, registry, PipelineListener.NONE);
-    List<ConsumerRecord<String, byte[]>> out =
-        KafkaFrames.read(broker.bootstrap(), s.outputTopic(), 10, WAIT, true);
-    List<ConsumerRecord<String, byte[]>> dead =
-        KafkaFrames.read(broker.bootstrap(), s.deadLetterTopic(), 1, WAIT, true);
+    List<ConsumerRecord<String, byte[]>> out = broker.read(s.outputTopic(), 10, WAIT, true);
+    List<ConsumerRecord<String, byte[]>> dead = broker.read(s.deadLetterTopic(), 1, WAIT, true);
     running.stop();
 
     Map<String, List<ConsumerRecord<String, byte[]>>> byStream = byStream(out);
