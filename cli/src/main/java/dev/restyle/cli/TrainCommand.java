@@ -97,6 +97,13 @@ final class TrainCommand implements Callable<Integer> {
       completionCandidates = BenchCommand.Presets.class)
   String preset;
 
+  @Option(
+      names = "--holdout",
+      description =
+          "photos never trained on, kept for restyle evaluate: the last N of --photos in name"
+              + " order (default 30)")
+  Integer holdout;
+
   @Option(names = "--seed")
   Long seed;
 
@@ -164,7 +171,8 @@ final class TrainCommand implements Callable<Integer> {
         c.checkpointEvery(),
         c.downscale(),
         c.edgeKernel(),
-        c.separable());
+        c.separable(),
+        c.holdout());
   }
 
   private TrainConfig configure() throws java.io.IOException {
@@ -203,7 +211,8 @@ final class TrainCommand implements Callable<Integer> {
         pick(checkpointEvery, d.checkpointEvery()),
         pick(downscale, d.downscale()),
         pick(edgeKernel, d.edgeKernel()),
-        pick(separable, d.separable()));
+        pick(separable, d.separable()),
+        pick(holdout, d.holdout()));
   }
 
   private static <T> T pick(T option, T fallback) {

@@ -138,12 +138,17 @@ class MainTest {
     Path style = TestImages.write(TestImages.stripes(40, 40, 5), dir.resolve("style.png"));
     Path run = dir.resolve("run");
 
+    CliRun tooFew =
+        CliRun.of(
+            args("train --style {} --photos {} --name cli-tiny --output {}", style, photos, run));
+    tooFew.assertUserError("restyle train:", "holding out 30 photos leaves none", "--holdout");
+
     CliRun first =
         CliRun.of(
             args(
                 "train --style {} --photos {} --name cli-tiny --output {} --steps 2 --crop-size 32"
                     + " --style-size 32 --batch-size 1 --width 0.25 --residual-blocks 1"
-                    + " --checkpoint-every 2 --preview-every 2",
+                    + " --checkpoint-every 2 --preview-every 2 --holdout 1",
                 style,
                 photos,
                 run));
@@ -153,6 +158,7 @@ class MainTest {
         Files.isRegularFile(HOME.styles().resolve("cli-tiny.rsn")), "installed in the user styles");
     Path checkpoint = run.resolve("checkpoint.ckpt");
     assertEquals(0.25, Checkpoint.load(checkpoint).config().width());
+    assertEquals(1, Checkpoint.load(checkpoint).config().holdout());
 
     CliRun finished = CliRun.of("train", "--resume", checkpoint.toString());
     finished.assertUserError("restyle train:", "pass --steps");

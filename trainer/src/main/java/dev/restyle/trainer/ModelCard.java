@@ -28,7 +28,7 @@ final class ModelCard {
             | | |
             | --- | --- |
             | style image | `%s` (SHA-256 `%s`) |
-            | training photos | `%s` |
+            | training photos | `%s`, the last %d in name order held out |
             | architecture | Johnson et al. 2016 transformation network, %s, %,d parameters |
             | loss network | `%s` |
             | steps | %d, batch %d, random %d px crops |
@@ -46,6 +46,7 @@ final class ModelCard {
             config.style(),
             Sha256.ofFile(config.style()),
             config.photos(),
+            config.holdout(),
             config.architecture(),
             parameters,
             config.lossNetwork(),

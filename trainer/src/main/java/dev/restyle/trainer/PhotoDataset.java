@@ -10,41 +10,49 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The training photos, decoded once and kept in memory, served as batches of random square crops
  * with random horizontal flips. Photos smaller than a crop are scaled up to cover it; files that do
- * not decode are skipped, counted and logged.
+ * not decode are skipped, counted and logged. The last photos of the folder in name order can be
+ * held out (see {@link PhotoSplit}): they are never decoded here, so never trained on.
  */
 public final class PhotoDataset {
   private static final Logger LOG = LoggerFactory.getLogger(PhotoDataset.class);
 
   private final List<BufferedImage> photos;
   private final int skipped;
+  private final int heldOut;
 
-  private PhotoDataset(List<BufferedImage> photos, int skipped) {
+  private PhotoDataset(List<BufferedImage> photos, int skipped, int heldOut) {
     this.photos = photos;
     this.skipped = skipped;
+    this.heldOut = heldOut;
   }
 
   /** Decodes every JPEG and PNG in {@code folder} (not recursive), in name order. */
   public static PhotoDataset load(Path folder, int cropSize) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(folder)) {
-      files = list.filter(PhotoDataset::isImageName).sorted().toList();
-    }
+    return load(folder, cropSize, 0);
+  }
+
+  /**
+   * Decodes the JPEGs and PNGs in {@code folder} (not recursive) in name order, all but the last
+   * {@code holdout}.
+   *
+   * @throws IOException if the folder cannot be listed, the hold-out leaves no photo to train on,
+   *     or none of the training photos decodes
+   */
+  public static PhotoDataset load(Path folder, int cropSize, int holdout) throws IOException {
+    PhotoSplit split = PhotoSplit.of(folder, holdout);
     List<BufferedImage> photos = new ArrayList<>();
     int skipped = 0;
-    for (Path file : files) {
+    for (Path file : split.training()) {
       try {
         photos.add(coverSquare(ImageFiles.read(file), cropSize));
       } catch (IOException e) {
@@ -55,13 +63,13 @@ public final class PhotoDataset {
     if (photos.isEmpty()) {
       throw new IOException("no readable JPEG or PNG photos in " + folder);
     }
-    LOG.info("loaded {} training photos from {} ({} skipped)", photos.size(), folder, skipped);
-    return new PhotoDataset(photos, skipped);
-  }
-
-  private static boolean isImageName(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+    LOG.info(
+        "training on {} photos, {} held out ({} unreadable skipped) from {}",
+        photos.size(),
+        split.heldOut().size(),
+        skipped,
+        folder);
+    return new PhotoDataset(photos, skipped, split.heldOut().size());
   }
 
   /** Scales an image up (never down) so that both sides are at least {@code size}. */
@@ -89,6 +97,11 @@ public final class PhotoDataset {
 
   public int skipped() {
     return skipped;
+  }
+
+  /** Photos of the folder kept out of training. */
+  public int heldOut() {
+    return heldOut;
   }
 
   /** A photo, for previews. */

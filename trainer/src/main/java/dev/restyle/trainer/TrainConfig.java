@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * @param downscale internal downscale factor of the style network (1, 2 or 4; null: 1)
  * @param edgeKernel kernel of its first and last convolution (9, 5 or 3; null: 9)
  * @param separable depthwise-separable residual blocks (null: false)
+ * @param holdout photos never trained on: the last N of the photos folder in name order, kept for
+ *     evaluation (null: 0, what configs written before the split mean)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -72,15 +74,21 @@ public record TrainConfig(
     int checkpointEvery,
     Integer downscale,
     Integer edgeKernel,
-    Boolean separable) {
+    Boolean separable,
+    Integer holdout) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  /** Photos held out of training unless a config says otherwise. */
+  public static final int DEFAULT_HOLDOUT = 30;
 
   public TrainConfig {
     // Configs and checkpoints written before the fast network knobs existed leave them out.
     downscale = downscale == null ? 1 : downscale;
     edgeKernel = edgeKernel == null ? 9 : edgeKernel;
     separable = separable != null && separable;
+    // Configs and checkpoints written before the held-out split trained on every photo.
+    holdout = holdout == null ? 0 : holdout;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -133,6 +141,9 @@ public record TrainConfig(
     positive(problems, "logEvery", logEvery);
     positive(problems, "previewEvery", previewEvery);
     positive(problems, "checkpointEvery", checkpointEvery);
+    if (holdout < 0) {
+      problems.add("holdout must be zero or more photos, got " + holdout);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
@@ -183,6 +194,7 @@ public record TrainConfig(
         checkpointEvery,
         null,
         null,
+        null,
         null);
   }
 
@@ -211,7 +223,37 @@ public record TrainConfig(
         checkpointEvery,
         a.downscale(),
         a.edgeKernel(),
-        a.separable());
+        a.separable(),
+        holdout);
+  }
+
+  /** The same config with another number of held-out photos. */
+  public TrainConfig withHoldout(int photosHeldOut) {
+    return new TrainConfig(
+        name,
+        style,
+        photos,
+        output,
+        steps,
+        batchSize,
+        cropSize,
+        styleSize,
+        learningRate,
+        contentWeight,
+        styleWeight,
+        tvWeight,
+        lossNetwork,
+        vggWeights,
+        width,
+        residualBlocks,
+        seed,
+        logEvery,
+        previewEvery,
+        checkpointEvery,
+        downscale,
+        edgeKernel,
+        separable,
+        photosHeldOut);
   }
 
   private static void positive(List<String> problems, String field, long value) {
@@ -220,7 +262,10 @@ public record TrainConfig(
     }
   }
 
-  /** Defaults for everything but the style, the photos and the name. */
+  /**
+   * Defaults for everything but the style, the photos and the name; {@value #DEFAULT_HOLDOUT}
+   * photos are held out.
+   */
   public static TrainConfig defaults(String name, Path style, Path photos) {
     return new TrainConfig(
         name,
@@ -242,7 +287,11 @@ public record TrainConfig(
         42,
         10,
         100,
-        200);
+        200,
+        null,
+        null,
+        null,
+        DEFAULT_HOLDOUT);
   }
 
   public Architecture architecture() {
@@ -271,7 +320,8 @@ public record TrainConfig(
 
   /**
    * Reads a YAML config; fields it leaves out take the defaults of {@link #defaults} (output:
-   * {@code runs/NAME}).
+   * {@code runs/NAME}), except {@code holdout}: a config without it was written before the held-out
+   * split and trained on every photo, so it reads as 0.
    */
   public static TrainConfig readYaml(Path path) throws IOException {
     JsonNode given = YAML.readTree(path.toFile());
@@ -279,7 +329,7 @@ public record TrainConfig(
       throw new IOException(path + ": a training config must be a YAML mapping of fields");
     }
     ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
-    merged.remove(List.of("name", "style", "photos", "output"));
+    merged.remove(List.of("name", "style", "photos", "output", "holdout"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());

@@ -72,7 +72,7 @@ public final class Trainer {
         device,
         config.architecture(),
         config.lossNetwork());
-    PhotoDataset photos = PhotoDataset.load(config.photos(), config.cropSize());
+    PhotoDataset photos = PhotoDataset.load(config.photos(), config.cropSize(), config.holdout());
     BufferedImage styleImage =
         Resize.longerSide(ImageFiles.read(config.style()), config.styleSize());
     long start = resume == null ? 0 : resume.step();

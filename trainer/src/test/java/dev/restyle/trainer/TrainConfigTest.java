@@ -41,6 +41,32 @@ class TrainConfigTest {
   }
 
   @Test
+  void configsWrittenBeforeTheHoldoutReadAsTrainingOnEveryPhoto() throws IOException {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    assertEquals(TrainConfig.DEFAULT_HOLDOUT, config.holdout());
+    String old = config.toJson().replace(",\"holdout\":30", "");
+    assertFalse(old.contains("holdout"), old);
+    assertEquals(config.withHoldout(0), TrainConfig.fromJson(old));
+
+    Path yaml = dir.resolve("old.yaml");
+    config.writeYaml(yaml);
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("holdout: 30"), "saved in config.yaml: " + text);
+    Files.writeString(yaml, text.replace("holdout: 30\n", ""));
+    assertEquals(0, TrainConfig.readYaml(yaml).holdout());
+  }
+
+  @Test
+  void negativeHoldoutIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(sample()).set("holdout", -3).build());
+    assertTrue(
+        e.getMessage().contains("holdout must be zero or more photos, got -3"), e.getMessage());
+  }
+
+  @Test
   void cropsMustFitADownscalingNetwork() {
     TrainConfig base = TrainConfig.defaults("wave", style, photos);
     IllegalArgumentException e =

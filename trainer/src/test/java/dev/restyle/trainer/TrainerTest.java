@@ -51,7 +51,8 @@ class TrainerTest {
   @BeforeAll
   static void createInputs() throws IOException {
     photos = Files.createDirectory(inputs.resolve("photos"));
-    for (int i = 0; i < 6; i++) {
+    // Six training photos and a seventh, last in name order, held out.
+    for (int i = 0; i < 7; i++) {
       String name = "photo-" + i + (i % 2 == 0 ? ".png" : ".jpg");
       TestImages.write(TestImages.photo(48, 48, i), photos.resolve(name));
     }
@@ -72,6 +73,7 @@ class TrainerTest {
         .set("logEvery", 5)
         .set("previewEvery", 20)
         .set("checkpointEvery", checkpointEvery)
+        .set("holdout", 1)
         .build();
   }
 
@@ -129,6 +131,7 @@ class TrainerTest {
     Checkpoint checkpoint = Checkpoint.load(out.resolve("checkpoint.ckpt"));
     assertEquals(40, checkpoint.step());
     assertEquals(config, checkpoint.config());
+    assertEquals(1, checkpoint.config().holdout(), "the split is saved in the checkpoint");
     assertEquals(saved.weights(), checkpoint.network().weights());
     assertEquals(2 * saved.weights().size(), checkpoint.optimiserState().size(), "Adam's m and v");
   }
