@@ -90,6 +90,20 @@ public final class PerceptualLoss implements AutoCloseable {
    */
   public Terms compute(NDArray output, List<NDArray> contentFeatures) {
     LossNetwork.Features features = network.extract(output);
+    if (features.style().size() != styleGrams.size()) {
+      // A pyramid loss network stops at levels that get too small, so small images have fewer
+      // style layers than the style image.
+      throw new IllegalArgumentException(
+          "images of %dx%d are too small for the %s loss network: they give %d style layers, the"
+                  .formatted(
+                      output.getShape().get(3),
+                      output.getShape().get(2),
+                      network.name(),
+                      features.style().size())
+              + " style image "
+              + styleGrams.size()
+              + "; use larger images or a smaller style image");
+    }
     NDArray content = output.getManager().zeros(new Shape());
     for (int i = 0; i < contentFeatures.size(); i++) {
       NDArray target = contentFeatures.get(i);
