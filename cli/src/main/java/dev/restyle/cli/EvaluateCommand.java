@@ -7,6 +7,7 @@ import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.NetworkRef;
 import dev.restyle.trainer.PhotoSplit;
@@ -76,6 +77,11 @@ final class EvaluateCommand implements Callable<Integer> {
       names = "--loss-network",
       description = "random-pyramid or vgg16 (default: the first network's)")
   String lossNetwork;
+
+  @Option(
+      names = "--style-loss",
+      description = "sliced-wasserstein or gram (default: what the first network was trained with)")
+  String styleLoss;
 
   @Option(names = "--vgg-weights", description = "path of vgg16-397923af.pth")
   Path vggWeights;
@@ -173,7 +179,12 @@ final class EvaluateCommand implements Callable<Integer> {
         LossNetworks.create(lossName, pick(vggWeights, first.vggWeights()), device)) {
       Evaluator evaluator =
           new Evaluator(
-              loss, style, Resize.longerSide(ImageFiles.read(style), styleSide), weights, device);
+              loss,
+              style,
+              Resize.longerSide(ImageFiles.read(style), styleSide),
+              weights,
+              StyleLoss.parse(pick(styleLoss, pick(first.styleLoss(), StyleLoss.GRAM.id()))),
+              device);
       result =
           evaluator.run(
               refs,

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.RandomPyramidSpec;
+import dev.restyle.engine.loss.StyleLoss;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -20,6 +21,17 @@ final class LossNetworkOptions {
       names = "--vgg-weights",
       description = "path of vgg16-397923af.pth (default: the torch cache)")
   Path vggWeights;
+
+  @Option(
+      names = "--style-loss",
+      description =
+          "how style is compared: sliced-wasserstein (whole feature distributions, default) or"
+              + " gram (centred Gram matrices and means)")
+  String styleLoss;
+
+  StyleLoss styleLoss() {
+    return styleLoss == null ? StyleLoss.SLICED_WASSERSTEIN : StyleLoss.parse(styleLoss);
+  }
 
   String name() {
     return lossNetwork == null ? LossNetworks.RANDOM_PYRAMID : lossNetwork;

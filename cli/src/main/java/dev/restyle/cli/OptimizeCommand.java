@@ -74,7 +74,10 @@ final class OptimizeCommand implements Callable<Integer> {
     ImageFiles.formatOf(output);
     GatysOptimizer.Settings settings =
         new GatysOptimizer.Settings(
-            iterations, learningRate, new LossWeights(contentWeight, styleWeight, tvWeight));
+            iterations,
+            learningRate,
+            new LossWeights(contentWeight, styleWeight, tvWeight),
+            lossOptions.styleLoss());
     BufferedImage contentImage = Resize.longerSide(ImageFiles.read(content), size);
     BufferedImage styleImage = Resize.longerSide(ImageFiles.read(style), styleSize);
     try (LossNetwork network =

@@ -5,7 +5,9 @@ import dev.restyle.trainer.Checkpoint;
 import dev.restyle.trainer.TrainConfig;
 import dev.restyle.trainer.Trainer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -145,34 +147,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainConfig withSteps(TrainConfig c) {
-    if (steps == null) {
-      return c;
-    }
-    return new TrainConfig(
-        c.name(),
-        c.style(),
-        c.photos(),
-        c.output(),
-        steps,
-        c.batchSize(),
-        c.cropSize(),
-        c.styleSize(),
-        c.learningRate(),
-        c.contentWeight(),
-        c.styleWeight(),
-        c.tvWeight(),
-        c.lossNetwork(),
-        c.vggWeights(),
-        c.width(),
-        c.residualBlocks(),
-        c.seed(),
-        c.logEvery(),
-        c.previewEvery(),
-        c.checkpointEvery(),
-        c.downscale(),
-        c.edgeKernel(),
-        c.separable(),
-        c.holdout());
+    return steps == null ? c : c.with(Map.of("steps", steps));
   }
 
   private TrainConfig configure() throws java.io.IOException {
@@ -188,31 +163,32 @@ final class TrainCommand implements Callable<Integer> {
     if (preset != null) {
       d = d.withArchitecture(NetworkPreset.of(preset).architecture());
     }
-    return new TrainConfig(
-        n,
-        pick(style, d.style()),
-        pick(photos, d.photos()),
-        pick(output, base == null ? Path.of("runs", n) : d.output()),
-        pick(steps, d.steps()),
-        pick(batchSize, d.batchSize()),
-        pick(cropSize, d.cropSize()),
-        pick(styleSize, d.styleSize()),
-        pick(learningRate, d.learningRate()),
-        pick(contentWeight, d.contentWeight()),
-        pick(styleWeight, d.styleWeight()),
-        pick(tvWeight, d.tvWeight()),
-        pick(lossOptions.lossNetwork, d.lossNetwork()),
-        pick(lossOptions.vggWeights, d.vggWeights()),
-        pick(width, d.width()),
-        pick(residualBlocks, d.residualBlocks()),
-        pick(seed, d.seed()),
-        d.logEvery(),
-        pick(previewEvery, d.previewEvery()),
-        pick(checkpointEvery, d.checkpointEvery()),
-        pick(downscale, d.downscale()),
-        pick(edgeKernel, d.edgeKernel()),
-        pick(separable, d.separable()),
-        pick(holdout, d.holdout()));
+    Map<String, Object> options = new HashMap<>();
+    options.put("name", n);
+    options.put("style", style);
+    options.put("photos", photos);
+    options.put("output", output);
+    options.put("steps", steps);
+    options.put("batchSize", batchSize);
+    options.put("cropSize", cropSize);
+    options.put("styleSize", styleSize);
+    options.put("learningRate", learningRate);
+    options.put("contentWeight", contentWeight);
+    options.put("styleWeight", styleWeight);
+    options.put("tvWeight", tvWeight);
+    options.put("lossNetwork", lossOptions.lossNetwork);
+    options.put("vggWeights", lossOptions.vggWeights);
+    options.put("styleLoss", lossOptions.styleLoss);
+    options.put("width", width);
+    options.put("residualBlocks", residualBlocks);
+    options.put("seed", seed);
+    options.put("previewEvery", previewEvery);
+    options.put("checkpointEvery", checkpointEvery);
+    options.put("downscale", downscale);
+    options.put("edgeKernel", edgeKernel);
+    options.put("separable", separable);
+    options.put("holdout", holdout);
+    return d.with(options);
   }
 
   private static <T> T pick(T option, T fallback) {

@@ -11,12 +11,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +53,8 @@ import java.util.regex.Pattern;
  * @param separable depthwise-separable residual blocks (null: false)
  * @param holdout photos never trained on: the last N of the photos folder in name order, kept for
  *     evaluation (null: 0, what configs written before the split mean)
+ * @param styleLoss how style layers are compared: {@code sliced-wasserstein} or {@code gram} (null:
+ *     gram, what configs written before the sliced Wasserstein loss mean)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -75,7 +81,8 @@ public record TrainConfig(
     Integer downscale,
     Integer edgeKernel,
     Boolean separable,
-    Integer holdout) {
+    Integer holdout,
+    String styleLoss) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
@@ -89,6 +96,8 @@ public record TrainConfig(
     separable = separable != null && separable;
     // Configs and checkpoints written before the held-out split trained on every photo.
     holdout = holdout == null ? 0 : holdout;
+    // ... and before the sliced Wasserstein style loss, with Gram matrices.
+    styleLoss = styleLoss == null ? StyleLoss.GRAM.id() : styleLoss;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -144,116 +153,64 @@ public record TrainConfig(
     if (holdout < 0) {
       problems.add("holdout must be zero or more photos, got " + holdout);
     }
+    try {
+      StyleLoss.parse(styleLoss);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
   }
 
-  /** A config with Johnson's layout for the style network (no fast knobs). */
-  public TrainConfig(
-      String name,
-      Path style,
-      Path photos,
-      Path output,
-      int steps,
-      int batchSize,
-      int cropSize,
-      int styleSize,
-      double learningRate,
-      double contentWeight,
-      double styleWeight,
-      double tvWeight,
-      String lossNetwork,
-      Path vggWeights,
-      double width,
-      int residualBlocks,
-      long seed,
-      int logEvery,
-      int previewEvery,
-      int checkpointEvery) {
-    this(
-        name,
-        style,
-        photos,
-        output,
-        steps,
-        batchSize,
-        cropSize,
-        styleSize,
-        learningRate,
-        contentWeight,
-        styleWeight,
-        tvWeight,
-        lossNetwork,
-        vggWeights,
-        width,
-        residualBlocks,
-        seed,
-        logEvery,
-        previewEvery,
-        checkpointEvery,
-        null,
-        null,
-        null,
-        null);
-  }
-
   /** The same config with another network shape. */
   public TrainConfig withArchitecture(Architecture a) {
-    return new TrainConfig(
-        name,
-        style,
-        photos,
-        output,
-        steps,
-        batchSize,
-        cropSize,
-        styleSize,
-        learningRate,
-        contentWeight,
-        styleWeight,
-        tvWeight,
-        lossNetwork,
-        vggWeights,
-        a.width(),
-        a.residualBlocks(),
-        seed,
-        logEvery,
-        previewEvery,
-        checkpointEvery,
-        a.downscale(),
-        a.edgeKernel(),
-        a.separable(),
-        holdout);
+    return with(
+        Map.of(
+            "width", a.width(),
+            "residualBlocks", a.residualBlocks(),
+            "downscale", a.downscale(),
+            "edgeKernel", a.edgeKernel(),
+            "separable", a.separable()));
   }
 
   /** The same config with another number of held-out photos. */
   public TrainConfig withHoldout(int photosHeldOut) {
-    return new TrainConfig(
-        name,
-        style,
-        photos,
-        output,
-        steps,
-        batchSize,
-        cropSize,
-        styleSize,
-        learningRate,
-        contentWeight,
-        styleWeight,
-        tvWeight,
-        lossNetwork,
-        vggWeights,
-        width,
-        residualBlocks,
-        seed,
-        logEvery,
-        previewEvery,
-        checkpointEvery,
-        downscale,
-        edgeKernel,
-        separable,
-        photosHeldOut);
+    return with(Map.of("holdout", photosHeldOut));
+  }
+
+  /**
+   * The same config with some fields changed, by record component name; null values leave a field
+   * as it is. The result is validated like any other config.
+   *
+   * @throws IllegalArgumentException for a name that is not a field, or an invalid result
+   */
+  public TrainConfig with(Map<String, ?> changes) {
+    ObjectNode tree = JSON.valueToTree(this);
+    changes.forEach(
+        (field, value) -> {
+          if (!FIELDS.contains(field)) {
+            throw new IllegalArgumentException("no training config field '" + field + "'");
+          }
+          if (value != null) {
+            tree.set(field, JSON.valueToTree(value));
+          }
+        });
+    try {
+      return JSON.treeToValue(tree, TrainConfig.class);
+    } catch (IOException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** Validation errors reach Jackson as the cause of its own exception: give back the original. */
+  private static IllegalArgumentException unwrap(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException iae) {
+        return iae;
+      }
+    }
+    return new IllegalArgumentException(e.getMessage(), e);
   }
 
   private static void positive(List<String> problems, String field, long value) {
@@ -291,11 +248,16 @@ public record TrainConfig(
         null,
         null,
         null,
-        DEFAULT_HOLDOUT);
+        DEFAULT_HOLDOUT,
+        StyleLoss.SLICED_WASSERSTEIN.id());
   }
 
   public Architecture architecture() {
     return new Architecture(width, residualBlocks, downscale, edgeKernel, separable);
+  }
+
+  public StyleLoss styleLossKind() {
+    return StyleLoss.parse(styleLoss);
   }
 
   public LossWeights lossWeights() {
@@ -340,6 +302,9 @@ public record TrainConfig(
   /** Paths are written as typed (relative stays relative), not as file: URIs. */
   private static final SimpleModule PATHS =
       new SimpleModule().addSerializer(Path.class, new ToStringSerializer(Path.class));
+
+  private static final List<String> FIELDS =
+      Arrays.stream(TrainConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
 
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(PATHS);
   private static final ObjectMapper YAML =

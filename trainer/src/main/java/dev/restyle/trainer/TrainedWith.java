@@ -20,6 +20,7 @@ import java.nio.file.Path;
  * @param tvWeight weight of the total-variation loss
  * @param photos training photos folder
  * @param holdout photos of that folder held out (0 for configs written before the split)
+ * @param styleLoss style loss name ({@code gram} for configs written before the choice existed)
  */
 public record TrainedWith(
     Path style,
@@ -30,7 +31,8 @@ public record TrainedWith(
     Double styleWeight,
     Double tvWeight,
     Path photos,
-    Integer holdout) {
+    Integer holdout,
+    String styleLoss) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,7 +55,8 @@ public record TrainedWith(
         number(c, "styleWeight"),
         number(c, "tvWeight"),
         path(c, "photos"),
-        c.hasNonNull("holdout") ? Integer.valueOf(c.get("holdout").asInt()) : known ? 0 : null);
+        c.hasNonNull("holdout") ? Integer.valueOf(c.get("holdout").asInt()) : known ? 0 : null,
+        c.hasNonNull("styleLoss") ? c.get("styleLoss").asText() : known ? "gram" : null);
   }
 
   private static Path path(JsonNode c, String field) {

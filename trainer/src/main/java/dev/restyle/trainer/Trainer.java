@@ -88,7 +88,8 @@ public final class Trainer {
             new PerceptualLoss(
                 lossNetwork,
                 ImageTensors.toTensor(styleImage, manager).expandDims(0),
-                config.lossWeights());
+                config.lossWeights(),
+                config.styleLossKind());
         Adam adam = new Adam(manager, config.learningRate());
         LossLog log = new LossLog(out.resolve("losses.csv"), start)) {
       if (resume != null) {
@@ -113,7 +114,7 @@ public final class Trainer {
           NDArray batch = photos.batch(scope, random, config.batchSize(), config.cropSize());
           List<NDArray> targets = loss.contentTargets(batch);
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            PerceptualLoss.Terms terms = loss.compute(network.forward(batch), targets);
+            PerceptualLoss.Terms terms = loss.compute(network.forward(batch), targets, step);
             collector.backward(terms.total());
             total = terms.total().getFloat();
             content = terms.content().getFloat();

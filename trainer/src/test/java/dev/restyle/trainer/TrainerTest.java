@@ -216,7 +216,8 @@ class TrainerTest {
           new PerceptualLoss(
               lossNetwork,
               ImageTensors.toTensor(styleImage, manager).expandDims(0),
-              config.lossWeights())) {
+              config.lossWeights(),
+              config.styleLossKind())) {
         List<NDArray> photoTensors = new ArrayList<>();
         try (var files = Files.list(photos)) {
           for (Path file : files.sorted().toList()) {
@@ -224,7 +225,9 @@ class TrainerTest {
           }
         }
         NDArray batch = NDArrays.stack(new NDList(photoTensors));
-        return loss.compute(network.forward(batch), loss.contentTargets(batch)).total().getFloat();
+        return loss.compute(network.forward(batch), loss.contentTargets(batch), 0)
+            .total()
+            .getFloat();
       }
     }
   }

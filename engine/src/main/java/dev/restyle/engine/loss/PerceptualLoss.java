@@ -10,20 +10,28 @@ import java.util.List;
  * The losses of Gatys et al. 2016 and Johnson et al. 2016: feature reconstruction (content), Gram
  * matrices (style) and total variation, computed through a {@link LossNetwork}.
  *
- * <p>Style is matched as two statistics per layer: the channel means and the Gram matrix of the
- * centred features (their covariance). Random filters respond with large positive means after the
- * ReLU, and a plain Gram matrix is dominated by the outer product of those means; centring lets the
- * loss see the texture. Every layer's style error is divided by the squared norm of its target, and
- * every content error by the mean square of the content's features: each layer then weighs the same
- * whatever its scale, and the weights in {@link LossWeights} carry over between styles and loss
- * networks.
+ * <p>Style is matched per layer by one of two {@link StyleLoss}es. {@link StyleLoss#GRAM}: the
+ * channel means and the Gram matrix of the centred features (their covariance); random filters
+ * respond with large positive means after the ReLU, and a plain Gram matrix is dominated by the
+ * outer product of those means, so centring lets the loss see the texture. {@link
+ * StyleLoss#SLICED_WASSERSTEIN}: the whole distribution of the features along random directions
+ * (see {@link SlicedWasserstein}). Every layer's style error is divided by the energy of its
+ * target, and every content error by the mean square of the content's features: each layer then
+ * weighs the same whatever its scale, and the weights in {@link LossWeights} carry over between
+ * styles and loss networks.
  */
 public final class PerceptualLoss implements AutoCloseable {
   /** Smallest normaliser of a style layer, as a share of the largest layer's. */
   static final float NORMALISER_FLOOR = 1e-3f;
 
+  /** Seed of the sliced Wasserstein directions. */
+  private static final long SLICE_SEED = 20210219L;
+
   private final LossNetwork network;
   private final LossWeights weights;
+  private final StyleLoss styleLoss;
+  private final SlicedWasserstein sliced;
+  private long draws;
   private final NDManager manager;
   private final List<NDArray> styleGrams = new ArrayList<>();
   private final List<NDArray> styleEnergy = new ArrayList<>();
@@ -34,15 +42,28 @@ public final class PerceptualLoss implements AutoCloseable {
    * @param network the loss network
    * @param style the style image (1, 3, H, W) in [0, 255]
    * @param weights term weights
+   * @param styleLoss how style layers are compared
    */
-  public PerceptualLoss(LossNetwork network, NDArray style, LossWeights weights) {
+  public PerceptualLoss(
+      LossNetwork network, NDArray style, LossWeights weights, StyleLoss styleLoss) {
     this.network = network;
     this.weights = weights;
+    this.styleLoss = styleLoss;
     this.manager = style.getManager().newSubManager();
     try (NDManager scope = style.getManager().newSubManager()) {
       NDArray input = style.duplicate();
       input.attach(scope);
-      for (NDArray feature : network.extract(input).style()) {
+      List<NDArray> features = network.extract(input).style();
+      if (styleLoss == StyleLoss.SLICED_WASSERSTEIN) {
+        sliced = new SlicedWasserstein(features, manager, SLICE_SEED);
+        for (int i = 0; i < features.size(); i++) {
+          styleEnergy.add(sliced.energy(i));
+        }
+        floorAtShareOfLargest(styleEnergy);
+        return;
+      }
+      sliced = null;
+      for (NDArray feature : features) {
         NDArray mean = channelMeans(feature);
         NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
         NDArray energy = gram.square().sum();
@@ -83,14 +104,23 @@ public final class PerceptualLoss implements AutoCloseable {
   public record Terms(NDArray content, NDArray style, NDArray totalVariation, NDArray total) {}
 
   /**
-   * Computes the loss of {@code output} against {@code content}.
+   * Computes the loss of {@code output} against {@code content}, with the next draw of random
+   * directions (sliced Wasserstein).
    *
    * @param output generated images (N, 3, H, W) in [0, 255]
    * @param contentFeatures {@link #contentTargets} of the content images
    */
   public Terms compute(NDArray output, List<NDArray> contentFeatures) {
+    return compute(output, contentFeatures, draws++);
+  }
+
+  /**
+   * As {@link #compute(NDArray, List)}, with the random directions of draw number {@code draw}: a
+   * training step passes its step number, so a resumed run sees the same directions.
+   */
+  public Terms compute(NDArray output, List<NDArray> contentFeatures, long draw) {
     LossNetwork.Features features = network.extract(output);
-    if (features.style().size() != styleGrams.size()) {
+    if (features.style().size() != styleEnergy.size()) {
       // A pyramid loss network stops at levels that get too small, so small images have fewer
       // style layers than the style image.
       throw new IllegalArgumentException(
@@ -101,7 +131,7 @@ public final class PerceptualLoss implements AutoCloseable {
                       network.name(),
                       features.style().size())
               + " style image "
-              + styleGrams.size()
+              + styleEnergy.size()
               + "; use larger images or a smaller style image");
     }
     NDArray content = output.getManager().zeros(new Shape());
@@ -111,6 +141,10 @@ public final class PerceptualLoss implements AutoCloseable {
       content = content.add(error.div(target.square().mean().add(1e-8f)));
     }
     NDArray style = output.getManager().zeros(new Shape());
+    for (int i = 0; sliced != null && i < styleEnergy.size(); i++) {
+      NDArray distance = sliced.distance(i, features.style().get(i), draw);
+      style = style.add(distance.div(styleEnergy.get(i)));
+    }
     for (int i = 0; i < styleGrams.size(); i++) {
       NDArray feature = features.style().get(i);
       NDArray mean = channelMeans(feature);
@@ -120,7 +154,7 @@ public final class PerceptualLoss implements AutoCloseable {
       style = style.add(error.div(styleEnergy.get(i))).add(meanError.div(styleMeanEnergy.get(i)));
     }
     content = content.div(Math.max(1, contentFeatures.size()));
-    style = style.div(styleGrams.size());
+    style = style.div(styleEnergy.size());
     NDArray tv = totalVariation(output);
     NDArray total =
         content
@@ -163,6 +197,10 @@ public final class PerceptualLoss implements AutoCloseable {
 
   public LossNetwork network() {
     return network;
+  }
+
+  public StyleLoss styleLoss() {
+    return styleLoss;
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     float[] w = new float[out * in * k * k];
     double sd = Math.sqrt(2.0 / (in * k * k));
     for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (gaussian(random) * sd);
+      w[i] = (float) (RandomNormal.next(random) * sd);
     }
     return manager.create(FloatBuffer.wrap(w), new Shape(out, in, k, k));
   }
@@ -81,12 +81,6 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
   /** Subtracts from every filter plane its spatial mean, so flat regions give no response. */
   private static NDArray zeroMean(NDArray weight) {
     return weight.sub(weight.mean(new int[] {3}, true).mean(new int[] {2}, true));
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    double u = 1.0 - random.nextDouble();
-    double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   public RandomPyramidSpec spec() {

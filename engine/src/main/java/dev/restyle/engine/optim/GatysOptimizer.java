@@ -8,6 +8,7 @@ import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossWeights;
 import dev.restyle.engine.loss.PerceptualLoss;
+import dev.restyle.engine.loss.StyleLoss;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,10 @@ public final class GatysOptimizer {
    * @param iterations optimisation steps
    * @param learningRate Adam step size, in pixel units of [0, 255]
    * @param weights loss weights
+   * @param styleLoss how style is compared
    */
-  public record Settings(int iterations, double learningRate, LossWeights weights) {
+  public record Settings(
+      int iterations, double learningRate, LossWeights weights, StyleLoss styleLoss) {
     public Settings {
       if (iterations < 1) {
         throw new IllegalArgumentException("iterations must be positive, got " + iterations);
@@ -49,7 +52,8 @@ public final class GatysOptimizer {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray contentTensor = ImageTensors.toTensor(content, manager).expandDims(0);
       NDArray styleTensor = ImageTensors.toTensor(style, manager).expandDims(0);
-      try (PerceptualLoss loss = new PerceptualLoss(network, styleTensor, settings.weights());
+      try (PerceptualLoss loss =
+              new PerceptualLoss(network, styleTensor, settings.weights(), settings.styleLoss());
           Adam adam = new Adam(manager, settings.learningRate())) {
         List<NDArray> targets = loss.contentTargets(contentTensor);
         NDArray pixels = contentTensor.duplicate();
@@ -59,7 +63,7 @@ public final class GatysOptimizer {
           Map<String, Double> values = new LinkedHashMap<>();
           try (NDManager step = manager.newSubManager();
               GradientCollector collector = engine.newGradientCollector()) {
-            PerceptualLoss.Terms terms = loss.compute(pixelsOn(step, pixels), targets);
+            PerceptualLoss.Terms terms = loss.compute(pixelsOn(step, pixels), targets, i);
             collector.backward(terms.total());
             values.put("loss", (double) terms.total().getFloat());
             values.put("content", (double) terms.content().getFloat());

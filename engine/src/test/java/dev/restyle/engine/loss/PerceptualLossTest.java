@@ -2,12 +2,14 @@ package dev.restyle.engine.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.image.ImageTensors;
@@ -20,11 +22,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PerceptualLossTest {
   private static final RandomPyramidSpec SMALL =
       new RandomPyramidSpec(3, new int[] {3}, 8, 2, 1, 1, 1);
   private static final LossWeights WEIGHTS = new LossWeights(1, 10, 1);
+
+  private static final StyleLoss SW = StyleLoss.SLICED_WASSERSTEIN;
 
   private static RandomPyramidLossNetwork network;
   private NDManager manager;
@@ -49,21 +55,23 @@ class PerceptualLossTest {
     manager.close();
   }
 
-  @Test
-  void styleLossOfTheStyleImageIsZero() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void styleLossOfTheStyleImageIsZero(StyleLoss kind) {
     NDArray style = tensor(TestImages.stripes(32, 32, 6));
-    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, kind)) {
       PerceptualLoss.Terms terms = loss.compute(style, loss.contentTargets(style));
       assertEquals(0, terms.style().getFloat(), 1e-6);
       assertEquals(0, terms.content().getFloat(), 1e-9);
     }
   }
 
-  @Test
-  void styleLossOfAnotherImageIsPositive() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void styleLossOfAnotherImageIsPositive(StyleLoss kind) {
     NDArray style = tensor(TestImages.stripes(32, 32, 6));
     NDArray photo = tensor(TestImages.photo(32, 32, 1));
-    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, kind)) {
       PerceptualLoss.Terms terms = loss.compute(photo, loss.contentTargets(photo));
       assertTrue(terms.style().getFloat() > 1e-2, "style loss " + terms.style().getFloat());
       assertEquals(0, terms.content().getFloat(), 1e-9, "content against itself");
@@ -75,25 +83,27 @@ class PerceptualLossTest {
     }
   }
 
-  @Test
-  void aStyleFlatAtCoarseScalesDoesNotDrownTheOtherTerms() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void aStyleFlatAtCoarseScalesDoesNotDrownTheOtherTerms(StyleLoss kind) {
     // 6-pixel stripes on 48 pixels are uniform after a few Gaussian halvings: without a floor on
     // the per-layer normalisers those layers divided by ~0 and the style loss reached ~1e5.
     NDArray style = tensor(TestImages.stripes(48, 48, 6));
     NDArray photo = tensor(TestImages.photo(48, 48, 4));
     try (RandomPyramidLossNetwork fiveLevels =
             new RandomPyramidLossNetwork(RandomPyramidSpec.DEFAULT, manager.getDevice());
-        PerceptualLoss loss = new PerceptualLoss(fiveLevels, style, WEIGHTS)) {
+        PerceptualLoss loss = new PerceptualLoss(fiveLevels, style, WEIGHTS, kind)) {
       float styleLoss = loss.compute(photo, loss.contentTargets(photo)).style().getFloat();
       assertTrue(styleLoss > 1e-2 && styleLoss < 1e3, "style loss " + styleLoss);
     }
   }
 
-  @Test
-  void contentLossGrowsWithTheDifference() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void contentLossGrowsWithTheDifference(StyleLoss kind) {
     NDArray style = tensor(TestImages.stripes(32, 32, 6));
     NDArray photo = tensor(TestImages.photo(32, 32, 2));
-    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, kind)) {
       List<NDArray> targets = loss.contentTargets(photo);
       NDArray towardsStyle = style.sub(photo);
       float near = loss.compute(photo.add(towardsStyle.mul(0.1f)), targets).content().getFloat();
@@ -103,15 +113,75 @@ class PerceptualLossTest {
     }
   }
 
-  @Test
-  void styleIsComparedPerImageOfABatch() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void styleIsComparedPerImageOfABatch(StyleLoss kind) {
     NDArray style = tensor(TestImages.stripes(32, 32, 6));
     NDArray photo = tensor(TestImages.photo(32, 32, 3));
-    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS)) {
-      float alone = loss.compute(photo, loss.contentTargets(photo)).style().getFloat();
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, kind)) {
+      float alone = loss.compute(photo, loss.contentTargets(photo), 7).style().getFloat();
       NDArray pair = style.concat(photo, 0);
-      float mixed = loss.compute(pair, loss.contentTargets(pair)).style().getFloat();
+      float mixed = loss.compute(pair, loss.contentTargets(pair), 7).style().getFloat();
       assertEquals(alone / 2, mixed, 1e-3 * alone, "the batch mean of per-image style losses");
+    }
+  }
+
+  @Test
+  void slicedWassersteinComparesStylesOfAnotherSizeByQuantiles() {
+    // The same texture at twice the size has the same feature distribution: a small loss, much
+    // smaller than another texture's.
+    NDArray style = tensor(TestImages.stripes(32, 32, 4));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, SW)) {
+      NDArray same = tensor(TestImages.stripes(64, 64, 4));
+      NDArray other = tensor(TestImages.photo(64, 64, 5));
+      float near = loss.compute(same, loss.contentTargets(same), 0).style().getFloat();
+      float far = loss.compute(other, loss.contentTargets(other), 0).style().getFloat();
+      assertTrue(near < 0.2f * far, "same texture " + near + ", another " + far);
+    }
+  }
+
+  @Test
+  void slicedWassersteinDirectionsArePinnedByTheDrawNumber() {
+    NDArray style = tensor(TestImages.stripes(32, 32, 6));
+    NDArray photo = tensor(TestImages.photo(32, 32, 1));
+    try (PerceptualLoss loss = new PerceptualLoss(network, style, WEIGHTS, SW)) {
+      List<NDArray> targets = loss.contentTargets(photo);
+      float first = loss.compute(photo, targets, 3).style().getFloat();
+      assertEquals(first, loss.compute(photo, targets, 3).style().getFloat(), 0f, "same draw");
+      assertNotEquals(first, loss.compute(photo, targets, 4).style().getFloat(), "next draw");
+    }
+  }
+
+  /** A loss network whose only layer is the image itself. */
+  private static final LossNetwork PIXELS =
+      new LossNetwork() {
+        @Override
+        public String name() {
+          return "pixels";
+        }
+
+        @Override
+        public Features extract(NDArray images) {
+          return new Features(List.of(images), List.of(images));
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  @Test
+  void slicedWassersteinSeesWhatMeansAndCovariancesMiss() {
+    // Uniform noise and Gaussian noise of the same mean and variance per channel: alike for Gram
+    // matrices (second order), different distributions for sliced Wasserstein.
+    NDArray uniform = manager.randomUniform(0, 255, new Shape(1, 3, 48, 48));
+    float sd = 255f / (float) Math.sqrt(12);
+    NDArray gaussian = manager.randomNormal(127.5f, sd, new Shape(1, 3, 48, 48), DataType.FLOAT32);
+    try (PerceptualLoss gram = new PerceptualLoss(PIXELS, uniform, WEIGHTS, StyleLoss.GRAM);
+        PerceptualLoss sliced = new PerceptualLoss(PIXELS, uniform, WEIGHTS, SW)) {
+      float g = gram.compute(gaussian, gram.contentTargets(gaussian), 0).style().getFloat();
+      float w = sliced.compute(gaussian, sliced.contentTargets(gaussian), 0).style().getFloat();
+      assertTrue(g < 0.02f, "Gram loss of same-moment noise " + g);
+      assertTrue(w > 5 * g, "sliced Wasserstein " + w + " vs Gram " + g);
     }
   }
 
@@ -133,12 +203,13 @@ class PerceptualLossTest {
     assertEquals(diagonal, gram.getFloat(1, 2, 2), 1e-5);
   }
 
-  @Test
-  void gatysOptimizerLowersTheLoss() {
+  @ParameterizedTest
+  @EnumSource(StyleLoss.class)
+  void gatysOptimizerLowersTheLoss(StyleLoss kind) {
     BufferedImage content = TestImages.photo(32, 32, 4);
     BufferedImage style = TestImages.stripes(32, 32, 5);
     List<Double> losses = new ArrayList<>();
-    GatysOptimizer.Settings settings = new GatysOptimizer.Settings(15, 4, WEIGHTS);
+    GatysOptimizer.Settings settings = new GatysOptimizer.Settings(15, 4, WEIGHTS, kind);
     BufferedImage result =
         new GatysOptimizer(network)
             .run(

@@ -9,6 +9,7 @@ import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossWeights;
 import dev.restyle.engine.loss.PerceptualLoss;
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.trainer.NetworkRef;
@@ -42,6 +43,7 @@ public final class Evaluator {
   private final Path styleFile;
   private final BufferedImage style;
   private final LossWeights weights;
+  private final StyleLoss styleLoss;
   private final Device device;
 
   /**
@@ -49,6 +51,7 @@ public final class Evaluator {
    * @param styleFile the style image's file (for the report)
    * @param style the style image, already resized as the networks were trained with it
    * @param weights weights of the total
+   * @param styleLoss how style is compared
    * @param device where the networks run
    */
   public Evaluator(
@@ -56,11 +59,13 @@ public final class Evaluator {
       Path styleFile,
       BufferedImage style,
       LossWeights weights,
+      StyleLoss styleLoss,
       Device device) {
     this.lossNetwork = lossNetwork;
     this.styleFile = styleFile;
     this.style = style;
     this.weights = weights;
+    this.styleLoss = styleLoss;
     this.device = device;
   }
 
@@ -97,12 +102,17 @@ public final class Evaluator {
     try (NDManager manager = NDManager.newBaseManager(device);
         PerceptualLoss loss =
             new PerceptualLoss(
-                lossNetwork, ImageTensors.toTensor(style, manager).expandDims(0), weights)) {
+                lossNetwork,
+                ImageTensors.toTensor(style, manager).expandDims(0),
+                weights,
+                styleLoss)) {
       for (NetworkRef ref : networks) {
         loaded.add(ref.file().toNetwork(device));
       }
       boolean warm = false;
+      long photoIndex = -1;
       for (Path file : photos) {
+        photoIndex++;
         BufferedImage photo;
         try {
           photo = fit(ImageFiles.read(file), size, multiple, minimum);
@@ -127,7 +137,8 @@ public final class Evaluator {
             NDArray out = loaded.get(i).forward(input).clip(0, 255);
             BufferedImage image = ImageTensors.toImage(out.get(0));
             double ms = (System.nanoTime() - start) / 1e6;
-            PerceptualLoss.Terms terms = loss.compute(out, targets);
+            // The same random directions for every network on a photo.
+            PerceptualLoss.Terms terms = loss.compute(out, targets, photoIndex);
             scores
                 .get(i)
                 .add(

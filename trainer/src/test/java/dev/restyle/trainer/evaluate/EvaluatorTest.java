@@ -10,6 +10,7 @@ import dev.restyle.engine.TestImages;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.NetworkPreset;
@@ -148,7 +149,8 @@ class EvaluatorTest {
       throws IOException {
     BufferedImage style = TestImages.stripes(40, 40, 5);
     try (LossNetwork loss = LossNetworks.create(LossNetworks.RANDOM_PYRAMID, null, CPU)) {
-      return new Evaluator(loss, dir.resolve("style.png"), style, WEIGHTS, CPU)
+      return new Evaluator(
+              loss, dir.resolve("style.png"), style, WEIGHTS, StyleLoss.SLICED_WASSERSTEIN, CPU)
           .run(networks, photos, size, results);
     }
   }

@@ -1,0 +1,102 @@
+package dev.restyle.engine.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Sliced Wasserstein distances between the feature distributions of generated images and those of
+ * one style image, layer by layer (Heitz et al. 2021). Each call projects the features of a layer
+ * on C random unit directions (C = channels), sorts each projection over the pixels and compares
+ * the sorted values with the style's sorted projections: the squared 1D Wasserstein distance of
+ * every projected marginal. The directions are a pure function of the seed, the layer and a draw
+ * number, so a training step always sees the same ones and a resumed run repeats them.
+ *
+ * <p>The style's projections are resampled to the generated image's pixel count by nearest
+ * quantile, so the style image need not be the size of the crops.
+ */
+final class SlicedWasserstein implements AutoCloseable {
+  private final NDManager manager;
+  private final List<NDArray> targets = new ArrayList<>();
+  private final long seed;
+
+  /**
+   * @param styleFeatures the style image's features per layer, (1, C, H, W)
+   * @param seed seed of the random directions
+   */
+  SlicedWasserstein(List<NDArray> styleFeatures, NDManager parent, long seed) {
+    this.manager = parent.newSubManager();
+    this.seed = seed;
+    for (NDArray f : styleFeatures) {
+      Shape s = f.getShape();
+      NDArray flat = f.reshape(s.get(1), s.get(2) * s.get(3)).stopGradient();
+      flat.attach(manager);
+      targets.add(flat);
+    }
+  }
+
+  /** Mean variance of a layer's style features per channel: the scale of {@link #distance}. */
+  NDArray energy(int layer) {
+    NDArray t = targets.get(layer);
+    NDArray energy = t.sub(t.mean(new int[] {1}, true)).square().mean();
+    energy.attach(manager);
+    return energy;
+  }
+
+  /**
+   * Mean squared difference of sorted projections between {@code features} (N, C, H, W) and the
+   * style's features of {@code layer}, averaged over images, directions and pixels.
+   */
+  NDArray distance(int layer, NDArray features, long draw) {
+    Shape s = features.getShape();
+    long channels = s.get(1);
+    long pixels = s.get(2) * s.get(3);
+    NDManager scope = features.getManager();
+    NDArray directions = directions(scope, (int) channels, layer, draw);
+    NDArray generated = directions.matMul(features.reshape(s.get(0), channels, pixels)).sort(2);
+    NDArray style = directions.matMul(targets.get(layer)).sort(1);
+    if (style.getShape().get(1) != pixels) {
+      style = style.gather(quantiles(scope, channels, style.getShape().get(1), pixels), 1);
+    }
+    return generated.sub(style).square().mean();
+  }
+
+  /** C unit directions in C dimensions, (C, C), from the seed, the layer and the draw. */
+  private NDArray directions(NDManager scope, int channels, int layer, long draw) {
+    SplittableRandom random = new SplittableRandom(seed ^ (draw * 0x9E3779B97F4A7C15L) + layer);
+    float[] d = new float[channels * channels];
+    for (int row = 0; row < channels; row++) {
+      double norm = 0;
+      for (int col = 0; col < channels; col++) {
+        double g = RandomNormal.next(random);
+        d[row * channels + col] = (float) g;
+        norm += g * g;
+      }
+      float inverse = (float) (1 / Math.sqrt(norm));
+      for (int col = 0; col < channels; col++) {
+        d[row * channels + col] *= inverse;
+      }
+    }
+    return scope.create(d, new Shape(channels, channels));
+  }
+
+  /** Indices (C, length) of the nearest quantiles of {@code from} sorted values. */
+  private static NDArray quantiles(NDManager scope, long channels, long from, long length) {
+    long[] index = new long[Math.toIntExact(channels * length)];
+    for (int j = 0; j < length; j++) {
+      long q = length == 1 ? from / 2 : Math.round((double) j * (from - 1) / (length - 1));
+      for (int c = 0; c < channels; c++) {
+        index[(int) (c * length + j)] = q;
+      }
+    }
+    return scope.create(index, new Shape(channels, length));
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

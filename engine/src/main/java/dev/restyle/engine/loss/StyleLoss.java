@@ -1,0 +1,51 @@
+package dev.restyle.engine.loss;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** How a style layer's features are compared with the style image's. */
+public enum StyleLoss {
+  /**
+   * Channel means and the Gram matrix of the centred features (second-order statistics, Gatys et
+   * al. 2016). Matched easily by images that share only the style's palette and fine strokes.
+   */
+  GRAM("gram"),
+
+  /**
+   * Sliced Wasserstein distance between the feature distributions (Heitz et al. 2021, "A Sliced
+   * Wasserstein Loss for Neural Texture Synthesis"): features are projected on random directions,
+   * sorted and compared value by value, so every marginal along those directions must match, not
+   * just its first two moments.
+   */
+  SLICED_WASSERSTEIN("sliced-wasserstein");
+
+  private final String id;
+
+  StyleLoss(String id) {
+    this.id = id;
+  }
+
+  /** The name used in configs and on the command line. */
+  public String id() {
+    return id;
+  }
+
+  /** Parses {@link #id()}; a clear error names the choices. */
+  public static StyleLoss parse(String id) {
+    return Arrays.stream(values())
+        .filter(s -> s.id.equals(id.toLowerCase(Locale.ROOT)))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown style loss '"
+                        + id
+                        + "'; choose one of "
+                        + Arrays.stream(values()).map(StyleLoss::id).toList()));
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
