@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.loss.LossNetworks;
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +57,40 @@ class TrainConfigTest {
     assertTrue(text.contains("holdout: 30"), "saved in config.yaml: " + text);
     Files.writeString(yaml, text.replace("holdout: 30\n", ""));
     assertEquals(0, TrainConfig.readYaml(yaml).holdout());
+  }
+
+  @Test
+  void configsWrittenBeforeTheSlicedWassersteinLossReadAsGram() throws IOException {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    assertEquals(StyleLoss.SLICED_WASSERSTEIN, config.styleLossKind());
+    String old = config.toJson().replace(",\"styleLoss\":\"sliced-wasserstein\"", "");
+    assertFalse(old.contains("styleLoss"), old);
+    assertEquals(StyleLoss.GRAM, TrainConfig.fromJson(old).styleLossKind());
+  }
+
+  @Test
+  void withChangesNamedFieldsAndValidatesTheResult() {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    Map<String, Object> changes = new HashMap<>();
+    changes.put("steps", 7);
+    changes.put("styleLoss", "gram");
+    changes.put("seed", null);
+    TrainConfig changed = config.with(changes);
+    assertEquals(7, changed.steps());
+    assertEquals(StyleLoss.GRAM, changed.styleLossKind());
+    assertEquals(config.seed(), changed.seed(), "null leaves a field as it is");
+    assertEquals(
+        config, changed.with(Map.of("steps", config.steps(), "styleLoss", "sliced-wasserstein")));
+
+    IllegalArgumentException unknown =
+        assertThrows(IllegalArgumentException.class, () -> config.with(Map.of("stpes", 7)));
+    assertTrue(unknown.getMessage().contains("stpes"), unknown.getMessage());
+    IllegalArgumentException invalid =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config.with(Map.of("steps", -1, "styleLoss", "fourier")));
+    assertTrue(invalid.getMessage().contains("steps must be positive"), invalid.getMessage());
+    assertTrue(invalid.getMessage().contains("unknown style loss 'fourier'"), invalid.getMessage());
   }
 
   @Test
