@@ -1,8 +1,12 @@
 package dev.restyle.cli;
 
 import dev.restyle.engine.network.NetworkPreset;
+import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.Checkpoint;
+import dev.restyle.trainer.Distillation;
+import dev.restyle.trainer.NetworkRef;
 import dev.restyle.trainer.TrainConfig;
+import dev.restyle.trainer.TrainedWith;
 import dev.restyle.trainer.Trainer;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -104,6 +108,37 @@ final class TrainCommand implements Callable<Integer> {
               + " order (default 30)")
   Integer holdout;
 
+  @Option(
+      names = "--clip-gradient",
+      description =
+          "scale gradients whose global norm is above this down to it (default 0: off); steps"
+              + " with a non-finite loss or gradient are skipped either way")
+  Double clipGradient;
+
+  @Option(
+      names = "--teacher",
+      description =
+          "distil: train to reproduce this trained network's output (a style name or .rsn file);"
+              + " its style image, loss network and loss weights are the defaults")
+  String teacher;
+
+  @Option(
+      names = "--pixel-weight",
+      description = "distillation: weight of the pixel distance to the teacher (default 10)")
+  Double pixelWeight;
+
+  @Option(
+      names = "--feature-weight",
+      description =
+          "distillation: weight of the loss network's content-layer distance to the teacher"
+              + " (default 1)")
+  Double featureWeight;
+
+  @Option(
+      names = "--distill-style-weight",
+      description = "distillation: weight of the usual style loss (default 0: none)")
+  Double distillStyleWeight;
+
   @Option(names = "--seed")
   Long seed;
 
@@ -172,37 +207,50 @@ final class TrainCommand implements Callable<Integer> {
         c.downscale(),
         c.edgeKernel(),
         c.separable(),
-        c.holdout());
+        c.holdout(),
+        c.gradientClip(),
+        c.distillation());
   }
 
   private TrainConfig configure() throws java.io.IOException {
     TrainConfig base = config != null ? TrainConfig.readYaml(config) : null;
+    Distillation distillation = distillation(base);
+    // A teacher's training config supplies what the student is judged by: its style image, loss
+    // network and weights; a --config file and options given here still win.
+    TrainedWith taught =
+        distillation == null || base != null
+            ? EMPTY
+            : TrainedWith.of(
+                NetworkRef.load(distillation.teacher(), StyleRegistry.standard()).file());
     String n = pick(name, base == null ? null : base.name());
-    if (n == null
-        || pick(style, base == null ? null : base.style()) == null
-        || pick(photos, base == null ? null : base.photos()) == null) {
+    Path s = pick(style, base == null ? taught.style() : base.style());
+    Path p = pick(photos, base == null ? taught.photos() : base.photos());
+    if (n == null || s == null || p == null) {
       throw new IllegalArgumentException(
-          "--style, --photos and --name are required (or --config / --resume)");
+          distillation == null
+              ? "--style, --photos and --name are required (or --config / --resume)"
+              : "--name is required, and --style and --photos unless the teacher's config names"
+                  + " them");
     }
-    TrainConfig d = base != null ? base : TrainConfig.defaults(n, style, photos);
+    TrainConfig d = base != null ? base : TrainConfig.defaults(n, s, p);
     if (preset != null) {
       d = d.withArchitecture(NetworkPreset.of(preset).architecture());
     }
     return new TrainConfig(
         n,
-        pick(style, d.style()),
-        pick(photos, d.photos()),
+        s,
+        p,
         pick(output, base == null ? Path.of("runs", n) : d.output()),
         pick(steps, d.steps()),
         pick(batchSize, d.batchSize()),
         pick(cropSize, d.cropSize()),
-        pick(styleSize, d.styleSize()),
+        pick(styleSize, pick(taught.styleSize(), d.styleSize())),
         pick(learningRate, d.learningRate()),
-        pick(contentWeight, d.contentWeight()),
-        pick(styleWeight, d.styleWeight()),
-        pick(tvWeight, d.tvWeight()),
-        pick(lossOptions.lossNetwork, d.lossNetwork()),
-        pick(lossOptions.vggWeights, d.vggWeights()),
+        pick(contentWeight, pick(taught.contentWeight(), d.contentWeight())),
+        pick(styleWeight, pick(taught.styleWeight(), d.styleWeight())),
+        pick(tvWeight, pick(taught.tvWeight(), d.tvWeight())),
+        pick(lossOptions.lossNetwork, pick(taught.lossNetwork(), d.lossNetwork())),
+        pick(lossOptions.vggWeights, pick(taught.vggWeights(), d.vggWeights())),
         pick(width, d.width()),
         pick(residualBlocks, d.residualBlocks()),
         pick(seed, d.seed()),
@@ -212,7 +260,33 @@ final class TrainCommand implements Callable<Integer> {
         pick(downscale, d.downscale()),
         pick(edgeKernel, d.edgeKernel()),
         pick(separable, d.separable()),
-        pick(holdout, d.holdout()));
+        pick(holdout, d.holdout()),
+        pick(clipGradient, d.gradientClip()),
+        distillation);
+  }
+
+  private static final TrainedWith EMPTY =
+      new TrainedWith(null, null, null, null, null, null, null, null, null);
+
+  /** The distillation of the command line over the config's, or null for the usual training. */
+  private Distillation distillation(TrainConfig base) {
+    Distillation d = base == null ? null : base.distillation();
+    if (teacher != null) {
+      d = d == null || !d.teacher().equals(teacher) ? Distillation.from(teacher) : d;
+    }
+    if (d == null) {
+      if (pixelWeight != null || featureWeight != null || distillStyleWeight != null) {
+        throw new IllegalArgumentException(
+            "--pixel-weight, --feature-weight and --distill-style-weight need --teacher");
+      }
+      return null;
+    }
+    return new Distillation(
+        d.teacher(),
+        d.teacherSha256(),
+        pick(pixelWeight, d.pixelWeight()),
+        pick(featureWeight, d.featureWeight()),
+        pick(distillStyleWeight, d.styleWeight()));
   }
 
   private static <T> T pick(T option, T fallback) {

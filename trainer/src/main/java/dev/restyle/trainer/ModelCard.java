@@ -15,7 +15,13 @@ import java.util.Locale;
 final class ModelCard {
   private ModelCard() {}
 
-  static void write(Path card, Path network, TrainConfig config, LossLog.Row last, long parameters)
+  static void write(
+      Path card,
+      Path network,
+      TrainConfig config,
+      LossLog.Row last,
+      long parameters,
+      double lastPixelDistance)
       throws IOException {
     String text =
         String.format(
@@ -71,6 +77,26 @@ final class ModelCard {
             network.getFileName(),
             Sha256.ofFile(network),
             "config.yaml");
+    Distillation d = config.distillation();
+    if (d != null) {
+      text +=
+          String.format(
+              Locale.ROOT,
+              """
+
+              Distilled from `%s` (SHA-256 `%s`): loss = %g x pixel distance + %g x content-layer
+              distance to the teacher's output + %g x style loss; the "content" of the final losses
+              and of `losses.csv` is the distance to the teacher's features. Final pixel distance
+              %.4g (mean squared, [0, 1] units). The content, style and total-variation weights
+              above are the teacher's: the loss this network is judged by (`restyle evaluate`).
+              """,
+              d.teacher(),
+              d.teacherSha256(),
+              d.pixelWeight(),
+              d.featureWeight(),
+              d.styleWeight(),
+              lastPixelDistance);
+    }
     Files.writeString(card, text);
   }
 }

@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  * @param separable depthwise-separable residual blocks (null: false)
  * @param holdout photos never trained on: the last N of the photos folder in name order, kept for
  *     evaluation (null: 0, what configs written before the split mean)
+ * @param gradientClip largest global gradient norm an update may use; larger ones are scaled down
+ *     to it (0 or null: no clipping). Steps with a non-finite loss or gradient are always skipped
+ * @param distillation train by reproducing a trained teacher's output (null: the usual training)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -75,12 +78,17 @@ public record TrainConfig(
     Integer downscale,
     Integer edgeKernel,
     Boolean separable,
-    Integer holdout) {
+    Integer holdout,
+    Double gradientClip,
+    Distillation distillation) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   /** Photos held out of training unless a config says otherwise. */
   public static final int DEFAULT_HOLDOUT = 30;
+
+  /** Gradient norm clip of new configs. */
+  public static final double DEFAULT_GRADIENT_CLIP = 0;
 
   public TrainConfig {
     // Configs and checkpoints written before the fast network knobs existed leave them out.
@@ -89,6 +97,7 @@ public record TrainConfig(
     separable = separable != null && separable;
     // Configs and checkpoints written before the held-out split trained on every photo.
     holdout = holdout == null ? 0 : holdout;
+    gradientClip = gradientClip == null ? 0.0 : gradientClip;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -144,6 +153,9 @@ public record TrainConfig(
     if (holdout < 0) {
       problems.add("holdout must be zero or more photos, got " + holdout);
     }
+    if (!(gradientClip >= 0) || gradientClip.isInfinite()) {
+      problems.add("gradientClip must be zero (off) or a positive norm, got " + gradientClip);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
@@ -195,6 +207,8 @@ public record TrainConfig(
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -224,7 +238,9 @@ public record TrainConfig(
         a.downscale(),
         a.edgeKernel(),
         a.separable(),
-        holdout);
+        holdout,
+        gradientClip,
+        distillation);
   }
 
   /** The same config with another number of held-out photos. */
@@ -253,7 +269,40 @@ public record TrainConfig(
         downscale,
         edgeKernel,
         separable,
-        photosHeldOut);
+        photosHeldOut,
+        gradientClip,
+        distillation);
+  }
+
+  /** The same config, distilling as {@code d} says (null: the usual training). */
+  public TrainConfig withDistillation(Distillation d) {
+    return new TrainConfig(
+        name,
+        style,
+        photos,
+        output,
+        steps,
+        batchSize,
+        cropSize,
+        styleSize,
+        learningRate,
+        contentWeight,
+        styleWeight,
+        tvWeight,
+        lossNetwork,
+        vggWeights,
+        width,
+        residualBlocks,
+        seed,
+        logEvery,
+        previewEvery,
+        checkpointEvery,
+        downscale,
+        edgeKernel,
+        separable,
+        holdout,
+        gradientClip,
+        d);
   }
 
   private static void positive(List<String> problems, String field, long value) {
@@ -291,7 +340,9 @@ public record TrainConfig(
         null,
         null,
         null,
-        DEFAULT_HOLDOUT);
+        DEFAULT_HOLDOUT,
+        DEFAULT_GRADIENT_CLIP,
+        null);
   }
 
   public Architecture architecture() {
@@ -329,7 +380,7 @@ public record TrainConfig(
       throw new IOException(path + ": a training config must be a YAML mapping of fields");
     }
     ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
-    merged.remove(List.of("name", "style", "photos", "output", "holdout"));
+    merged.remove(List.of("name", "style", "photos", "output", "holdout", "gradientClip"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());
