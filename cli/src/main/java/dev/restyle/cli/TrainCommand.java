@@ -1,8 +1,12 @@
 package dev.restyle.cli;
 
 import dev.restyle.engine.network.NetworkPreset;
+import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.Checkpoint;
+import dev.restyle.trainer.Distillation;
+import dev.restyle.trainer.NetworkRef;
 import dev.restyle.trainer.TrainConfig;
+import dev.restyle.trainer.TrainedWith;
 import dev.restyle.trainer.Trainer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -106,6 +110,44 @@ final class TrainCommand implements Callable<Integer> {
               + " order (default 30)")
   Integer holdout;
 
+  @Option(
+      names = "--clip-gradient",
+      description =
+          "scale gradients whose global norm is above this down to it (default 0: off); steps"
+              + " with a non-finite loss or gradient are skipped either way")
+  Double clipGradient;
+
+  @Option(
+      names = "--teacher",
+      description =
+          "distil: train to reproduce this trained network's output (a style name or .rsn file);"
+              + " its style image, loss network and loss weights are the defaults")
+  String teacher;
+
+  @Option(
+      names = "--pixel-weight",
+      description = "distillation: weight of the pixel distance to the teacher (default 10)")
+  Double pixelWeight;
+
+  @Option(
+      names = "--feature-weight",
+      description =
+          "distillation: weight of the loss network's content-layer distance to the teacher"
+              + " (default 1)")
+  Double featureWeight;
+
+  @Option(
+      names = "--distill-style-weight",
+      description = "distillation: weight of the usual style loss (default 0: none)")
+  Double distillStyleWeight;
+
+  @Option(
+      names = "--init-from",
+      description =
+          "fine-tune: start from this network's weights (a style name or .rsn file of the same"
+              + " architecture) instead of random ones")
+  String initFrom;
+
   @Option(names = "--seed")
   Long seed;
 
@@ -152,33 +194,44 @@ final class TrainCommand implements Callable<Integer> {
 
   private TrainConfig configure() throws java.io.IOException {
     TrainConfig base = config != null ? TrainConfig.readYaml(config) : null;
+    Distillation distillation = distillation(base);
+    // A teacher's training config supplies what the student is judged by: its style image, loss
+    // network and weights; a --config file and options given here still win.
+    TrainedWith taught =
+        distillation == null || base != null
+            ? EMPTY
+            : TrainedWith.of(
+                NetworkRef.load(distillation.teacher(), StyleRegistry.standard()).file());
     String n = pick(name, base == null ? null : base.name());
-    if (n == null
-        || pick(style, base == null ? null : base.style()) == null
-        || pick(photos, base == null ? null : base.photos()) == null) {
+    Path s = pick(style, base == null ? taught.style() : base.style());
+    Path p = pick(photos, base == null ? taught.photos() : base.photos());
+    if (n == null || s == null || p == null) {
       throw new IllegalArgumentException(
-          "--style, --photos and --name are required (or --config / --resume)");
+          distillation == null
+              ? "--style, --photos and --name are required (or --config / --resume)"
+              : "--name is required, and --style and --photos unless the teacher's config names"
+                  + " them");
     }
-    TrainConfig d = base != null ? base : TrainConfig.defaults(n, style, photos);
+    TrainConfig d = base != null ? base : TrainConfig.defaults(n, s, p);
     if (preset != null) {
       d = d.withArchitecture(NetworkPreset.of(preset).architecture());
     }
     Map<String, Object> options = new HashMap<>();
     options.put("name", n);
-    options.put("style", style);
-    options.put("photos", photos);
+    options.put("style", s);
+    options.put("photos", p);
     options.put("output", output);
     options.put("steps", steps);
     options.put("batchSize", batchSize);
     options.put("cropSize", cropSize);
-    options.put("styleSize", styleSize);
+    options.put("styleSize", pick(styleSize, taught.styleSize()));
     options.put("learningRate", learningRate);
-    options.put("contentWeight", contentWeight);
-    options.put("styleWeight", styleWeight);
-    options.put("tvWeight", tvWeight);
-    options.put("lossNetwork", lossOptions.lossNetwork);
-    options.put("vggWeights", lossOptions.vggWeights);
-    options.put("styleLoss", lossOptions.styleLoss);
+    options.put("contentWeight", pick(contentWeight, taught.contentWeight()));
+    options.put("styleWeight", pick(styleWeight, taught.styleWeight()));
+    options.put("tvWeight", pick(tvWeight, taught.tvWeight()));
+    options.put("lossNetwork", pick(lossOptions.lossNetwork, taught.lossNetwork()));
+    options.put("vggWeights", pick(lossOptions.vggWeights, taught.vggWeights()));
+    options.put("styleLoss", pick(lossOptions.styleLoss, taught.styleLoss()));
     options.put("width", width);
     options.put("residualBlocks", residualBlocks);
     options.put("seed", seed);
@@ -188,7 +241,34 @@ final class TrainCommand implements Callable<Integer> {
     options.put("edgeKernel", edgeKernel);
     options.put("separable", separable);
     options.put("holdout", holdout);
+    options.put("gradientClip", clipGradient);
+    options.put("distillation", distillation);
+    options.put("initFrom", initFrom);
     return d.with(options);
+  }
+
+  private static final TrainedWith EMPTY =
+      new TrainedWith(null, null, null, null, null, null, null, null, null, null);
+
+  /** The distillation of the command line over the config's, or null for the usual training. */
+  private Distillation distillation(TrainConfig base) {
+    Distillation d = base == null ? null : base.distillation();
+    if (teacher != null) {
+      d = d == null || !d.teacher().equals(teacher) ? Distillation.from(teacher) : d;
+    }
+    if (d == null) {
+      if (pixelWeight != null || featureWeight != null || distillStyleWeight != null) {
+        throw new IllegalArgumentException(
+            "--pixel-weight, --feature-weight and --distill-style-weight need --teacher");
+      }
+      return null;
+    }
+    return new Distillation(
+        d.teacher(),
+        d.teacherSha256(),
+        pick(pixelWeight, d.pixelWeight()),
+        pick(featureWeight, d.featureWeight()),
+        pick(distillStyleWeight, d.styleWeight()));
   }
 
   private static <T> T pick(T option, T fallback) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.image.ImageFiles;
+import dev.restyle.engine.util.Sha256;
 import dev.restyle.trainer.Checkpoint;
+import dev.restyle.trainer.TrainConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -166,6 +168,40 @@ class MainTest {
     CliRun resumed = CliRun.of("train", "--resume", checkpoint.toString(), "--steps", "3");
     assertEquals(0, resumed.exitCode(), resumed.errors().toString());
     assertEquals(3, Checkpoint.load(checkpoint).step());
+  }
+
+  @Test
+  void distilsATeacherFromTheCommandLine() throws IOException {
+    Path photos = Files.createDirectory(dir.resolve("photos"));
+    for (int i = 0; i < 3; i++) {
+      TestImages.write(TestImages.photo(40, 40, i), photos.resolve("p" + i + ".png"));
+    }
+    Path style = TestImages.write(TestImages.stripes(40, 40, 5), dir.resolve("style.png"));
+    HOME.saveTinyStyle("tiny-teacher");
+    Path run = dir.resolve("student");
+
+    CliRun orphan =
+        CliRun.of(args("train --style {} --photos {} --name s --pixel-weight 2", style, photos));
+    orphan.assertUserError("restyle train:", "--pixel-weight", "need --teacher");
+
+    CliRun distil =
+        CliRun.of(
+            args(
+                "train --teacher tiny-teacher --style {} --photos {} --name student --output {}"
+                    + " --preset faster --steps 2 --crop-size 32 --style-size 32 --batch-size 1"
+                    + " --holdout 1 --pixel-weight 5 --clip-gradient 30 --preview-every 2",
+                style,
+                photos,
+                run));
+    assertEquals(0, distil.exitCode(), distil.errors().toString());
+    TrainConfig saved = Checkpoint.load(run.resolve("checkpoint.ckpt")).config();
+    assertEquals("tiny-teacher", saved.distillation().teacher());
+    assertEquals(
+        Sha256.ofFile(HOME.styles().resolve("tiny-teacher.rsn")),
+        saved.distillation().teacherSha256());
+    assertEquals(5.0, saved.distillation().pixelWeight());
+    assertEquals(30.0, saved.gradientClip());
+    assertEquals(0.25, saved.width(), "the faster preset");
   }
 
   private String photo() {

@@ -15,7 +15,13 @@ import java.util.Locale;
 final class ModelCard {
   private ModelCard() {}
 
-  static void write(Path card, Path network, TrainConfig config, LossLog.Row last, long parameters)
+  static void write(
+      Path card,
+      Path network,
+      TrainConfig config,
+      LossLog.Row last,
+      long parameters,
+      double lastPixelDistance)
       throws IOException {
     String text =
         String.format(
@@ -30,7 +36,7 @@ final class ModelCard {
             | style image | `%s` (SHA-256 `%s`) |
             | training photos | `%s`, the last %d in name order held out |
             | architecture | Johnson et al. 2016 transformation network, %s, %,d parameters |
-            | loss network | `%s` |
+            | loss network | `%s`, %s style loss |
             | steps | %d, batch %d, random %d px crops |
             | optimiser | Adam, learning rate %g |
             | loss weights | content %g, style %g, total variation %g (style image at %d px) |
@@ -50,6 +56,7 @@ final class ModelCard {
             config.architecture(),
             parameters,
             config.lossNetwork(),
+            config.styleLoss(),
             config.steps(),
             config.batchSize(),
             config.cropSize(),
@@ -71,6 +78,35 @@ final class ModelCard {
             network.getFileName(),
             Sha256.ofFile(network),
             "config.yaml");
+    if (config.initFrom() != null) {
+      text +=
+          """
+
+          Fine-tuned: the weights started from `%s` (SHA-256 `%s`), not from random values; the
+          steps and time above are this run's only.
+          """
+              .formatted(config.initFrom(), config.initFromSha256());
+    }
+    Distillation d = config.distillation();
+    if (d != null) {
+      text +=
+          String.format(
+              Locale.ROOT,
+              """
+
+              Distilled from `%s` (SHA-256 `%s`): loss = %g x pixel distance + %g x content-layer
+              distance to the teacher's output + %g x style loss; the "content" of the final losses
+              and of `losses.csv` is the distance to the teacher's features. Final pixel distance
+              %.4g (mean squared, [0, 1] units). The content, style and total-variation weights
+              above are the teacher's: the loss this network is judged by (`restyle evaluate`).
+              """,
+              d.teacher(),
+              d.teacherSha256(),
+              d.pixelWeight(),
+              d.featureWeight(),
+              d.styleWeight(),
+              lastPixelDistance);
+    }
     Files.writeString(card, text);
   }
 }

@@ -55,6 +55,12 @@ import java.util.regex.Pattern;
  *     evaluation (null: 0, what configs written before the split mean)
  * @param styleLoss how style layers are compared: {@code sliced-wasserstein} or {@code gram} (null:
  *     gram, what configs written before the sliced Wasserstein loss mean)
+ * @param gradientClip largest global gradient norm an update may use; larger ones are scaled down
+ *     to it (0 or null: no clipping). Steps with a non-finite loss or gradient are always skipped
+ * @param distillation train by reproducing a trained teacher's output (null: the usual training)
+ * @param initFrom network (style name or .rsn file) whose weights the run starts from instead of
+ *     random ones: fine-tuning; its architecture must be the config's (null: random initialisation)
+ * @param initFromSha256 SHA-256 of that network's file, pinned when the run starts
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -82,12 +88,19 @@ public record TrainConfig(
     Integer edgeKernel,
     Boolean separable,
     Integer holdout,
-    String styleLoss) {
+    String styleLoss,
+    Double gradientClip,
+    Distillation distillation,
+    String initFrom,
+    String initFromSha256) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   /** Photos held out of training unless a config says otherwise. */
   public static final int DEFAULT_HOLDOUT = 30;
+
+  /** Gradient norm clip of new configs. */
+  public static final double DEFAULT_GRADIENT_CLIP = 0;
 
   public TrainConfig {
     // Configs and checkpoints written before the fast network knobs existed leave them out.
@@ -98,6 +111,7 @@ public record TrainConfig(
     holdout = holdout == null ? 0 : holdout;
     // ... and before the sliced Wasserstein style loss, with Gram matrices.
     styleLoss = styleLoss == null ? StyleLoss.GRAM.id() : styleLoss;
+    gradientClip = gradientClip == null ? 0.0 : gradientClip;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -158,6 +172,9 @@ public record TrainConfig(
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
+    if (!(gradientClip >= 0) || gradientClip.isInfinite()) {
+      problems.add("gradientClip must be zero (off) or a positive norm, got " + gradientClip);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
@@ -196,6 +213,10 @@ public record TrainConfig(
             tree.set(field, JSON.valueToTree(value));
           }
         });
+    return fromTree(tree);
+  }
+
+  private static TrainConfig fromTree(ObjectNode tree) {
     try {
       return JSON.treeToValue(tree, TrainConfig.class);
     } catch (IOException e) {
@@ -211,6 +232,16 @@ public record TrainConfig(
       }
     }
     return new IllegalArgumentException(e.getMessage(), e);
+  }
+
+  /** The same config, distilling as {@code d} says (null: the usual training). */
+  public TrainConfig withDistillation(Distillation d) {
+    if (d != null) {
+      return with(Map.of("distillation", d));
+    }
+    ObjectNode tree = JSON.valueToTree(this);
+    tree.remove("distillation");
+    return fromTree(tree);
   }
 
   private static void positive(List<String> problems, String field, long value) {
@@ -249,7 +280,11 @@ public record TrainConfig(
         null,
         null,
         DEFAULT_HOLDOUT,
-        StyleLoss.SLICED_WASSERSTEIN.id());
+        StyleLoss.SLICED_WASSERSTEIN.id(),
+        DEFAULT_GRADIENT_CLIP,
+        null,
+        null,
+        null);
   }
 
   public Architecture architecture() {
@@ -291,7 +326,7 @@ public record TrainConfig(
       throw new IOException(path + ": a training config must be a YAML mapping of fields");
     }
     ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
-    merged.remove(List.of("name", "style", "photos", "output", "holdout"));
+    merged.remove(List.of("name", "style", "photos", "output", "holdout", "gradientClip"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());

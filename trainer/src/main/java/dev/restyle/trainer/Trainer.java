@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.restyle.engine.image.ImageFiles;
 import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.image.Resize;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -60,18 +58,34 @@ public final class Trainer {
     this(config, StyleRegistry.defaultUserDirectory());
   }
 
-  /** Trains from scratch, or continues from {@code resume} when it is not null. */
+  /**
+   * Trains from scratch, or continues from {@code resume} when it is not null. A distillation run
+   * first loads its teacher and pins its SHA-256 in the config it saves; a resumed one refuses a
+   * teacher whose file has changed since.
+   */
   public Result run(Checkpoint resume, Progress progress) throws IOException {
+    Device device = Engine.getInstance().defaultDevice();
+    NetworkRef teacherRef = config.distillation() == null ? null : loadTeacher();
+    TrainConfig config =
+        teacherRef == null
+            ? this.config
+            : this.config.withDistillation(this.config.distillation().pinned(teacherRef.sha256()));
+    NetworkRef initRef = resume != null || config.initFrom() == null ? null : loadInit(config);
+    if (initRef != null) {
+      config = config.with(Map.of("initFromSha256", initRef.sha256()));
+    }
     Path out = config.output();
     Files.createDirectories(out.resolve("previews"));
     config.writeYaml(out.resolve("config.yaml"));
-    Device device = Engine.getInstance().defaultDevice();
     LOG.info(
-        "training '{}' on {} ({}), loss network {}",
+        "training '{}' on {} ({}), loss network {}{}",
         config.name(),
         device,
         config.architecture(),
-        config.lossNetwork());
+        config.lossNetwork(),
+        teacherRef == null
+            ? ""
+            : ", distilling " + teacherRef.label() + " (" + teacherRef.file().architecture() + ")");
     PhotoDataset photos = PhotoDataset.load(config.photos(), config.cropSize(), config.holdout());
     BufferedImage styleImage =
         Resize.longerSide(ImageFiles.read(config.style()), config.styleSize());
@@ -79,9 +93,12 @@ public final class Trainer {
 
     try (NDManager manager = NDManager.newBaseManager(device);
         StyleNetwork network =
-            resume == null
-                ? StyleNetwork.initialise(config.architecture(), device, config.seed())
-                : resume.network().toNetwork(device);
+            resume != null
+                ? resume.network().toNetwork(device)
+                : initRef != null
+                    ? initRef.file().toNetwork(device)
+                    : StyleNetwork.initialise(config.architecture(), device, config.seed());
+        StyleNetwork teacher = teacherRef == null ? null : teacherRef.file().toNetwork(device);
         LossNetwork lossNetwork =
             LossNetworks.create(config.lossNetwork(), config.vggWeights(), device);
         PerceptualLoss loss =
@@ -98,45 +115,55 @@ public final class Trainer {
       }
       Map<String, NDArray> parameters = network.parameters();
       parameters.values().forEach(p -> p.setRequiresGradient(true));
+      StepLoss stepLoss =
+          teacher == null
+              ? new StepLoss.Perceptual(loss)
+              : new StepLoss.Distilled(loss, teacher, config.distillation());
+      GradientGuard guard = new GradientGuard(config.gradientClip());
       Stylizer previewer = new Stylizer(network);
       double elapsed =
           log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).elapsedSeconds();
       LossLog.Row last = null;
+      StepLoss.Values lastValues = null;
       long windowStart = System.nanoTime();
       int windowImages = 0;
       for (long step = start + 1; step <= config.steps(); step++) {
         Random random = new Random(config.seed() * 1_000_003L + step);
-        float total;
-        float content;
-        float style;
-        float tv;
+        StepLoss.Values values;
         try (NDManager scope = manager.newSubManager()) {
           NDArray batch = photos.batch(scope, random, config.batchSize(), config.cropSize());
-          List<NDArray> targets = loss.contentTargets(batch);
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            PerceptualLoss.Terms terms = loss.compute(network.forward(batch), targets, step);
-            collector.backward(terms.total());
-            total = terms.total().getFloat();
-            content = terms.content().getFloat();
-            style = terms.style().getFloat();
-            tv = terms.totalVariation().getFloat();
-          }
+          values = stepLoss.backward(network, batch, step);
         }
-        if (!Float.isFinite(total)) {
-          throw new IllegalStateException(
-              "loss became " + total + " at step " + step + ": lower the learning rate");
+        double norm = guard.check(step, (float) values.total(), parameters);
+        if (Double.isNaN(norm)) {
+          LOG.warn(
+              "step {}: loss {} or its gradient is not finite; step skipped", step, values.total());
+          continue;
         }
         adam.step(parameters);
+        lastValues = values;
         windowImages += config.batchSize();
         double windowSeconds = (System.nanoTime() - windowStart) / 1e9;
         double rate = windowImages / windowSeconds;
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", (double) total);
-        values.put("img/s", rate);
-        progress.update(step, config.steps(), values);
+        Map<String, Double> shown = new LinkedHashMap<>();
+        shown.put("loss", values.total());
+        if (teacher != null) {
+          shown.put("pixel", values.pixel());
+        }
+        shown.put("grad", norm);
+        shown.put("img/s", rate);
+        progress.update(step, config.steps(), shown);
         if (step % config.logEvery() == 0 || step == config.steps()) {
           elapsed += windowSeconds;
-          last = new LossLog.Row(step, total, content, style, tv, rate, elapsed);
+          last =
+              new LossLog.Row(
+                  step,
+                  values.total(),
+                  values.content(),
+                  values.style(),
+                  values.tv(),
+                  rate,
+                  elapsed);
           log.add(last);
           windowStart = System.nanoTime();
           windowImages = 0;
@@ -147,18 +174,34 @@ public final class Trainer {
               preview, out.resolve("previews").resolve("step-%06d.jpg".formatted(step)));
           log.plot(out.resolve("losses.png"), "restyle train " + config.name());
         }
-        if (step % config.checkpointEvery() == 0 || step == config.steps()) {
-          new Checkpoint(networkFile(network), adam.state(), step, config)
+        if (step % config.checkpointEvery() == 0) {
+          new Checkpoint(networkFile(config, network), adam.state(), step, config)
               .save(out.resolve("checkpoint" + Checkpoint.EXTENSION));
         }
       }
+      if (guard.skipped() > 0 || guard.clipped() > 0) {
+        LOG.warn(
+            "{} steps skipped for a non-finite loss or gradient, {} gradients clipped to norm {}",
+            guard.skipped(),
+            guard.clipped(),
+            config.gradientClip());
+      }
       Path file = out.resolve(config.name() + NetworkFile.EXTENSION);
-      networkFile(network).save(file);
+      networkFile(config, network).save(file);
+      // Also when the last step was skipped, the checkpoint holds the final weights.
+      new Checkpoint(networkFile(config, network), adam.state(), config.steps(), config)
+          .save(out.resolve("checkpoint" + Checkpoint.EXTENSION));
       log.plot(out.resolve("losses.png"), "restyle train " + config.name());
       if (last != null) {
         long count =
             network.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();
-        ModelCard.write(out.resolve(config.name() + ".md"), file, config, last, count);
+        ModelCard.write(
+            out.resolve(config.name() + ".md"),
+            file,
+            config,
+            last,
+            count,
+            lastValues == null ? Double.NaN : lastValues.pixel());
       }
       Files.createDirectories(styleDirectory);
       Path installed = styleDirectory.resolve(file.getFileName());
@@ -169,10 +212,51 @@ public final class Trainer {
     }
   }
 
-  private NetworkFile networkFile(StyleNetwork network) {
+  /** The network a fine-tuning run starts from; its file and architecture must fit the config. */
+  private NetworkRef loadInit(TrainConfig config) throws IOException {
+    NetworkRef init =
+        NetworkRef.load(config.initFrom(), StyleRegistry.withUserDirectory(styleDirectory));
+    if (config.initFromSha256() != null && !config.initFromSha256().equals(init.sha256())) {
+      throw new IOException(
+          "initFrom '%s' has SHA-256 %s, the config pins %s"
+              .formatted(config.initFrom(), init.sha256(), config.initFromSha256()));
+    }
+    if (!init.file().architecture().equals(config.architecture())) {
+      throw new IllegalArgumentException(
+          "initFrom '%s' is a %s network, the config asks for %s: pass the same width, blocks"
+                  .formatted(config.initFrom(), init.file().architecture(), config.architecture())
+              + " and layout options");
+    }
+    return init;
+  }
+
+  /** The teacher of a distillation run, loaded and checked against the run's pinned hash. */
+  private NetworkRef loadTeacher() throws IOException {
+    Distillation d = config.distillation();
+    NetworkRef teacher =
+        NetworkRef.load(d.teacher(), StyleRegistry.withUserDirectory(styleDirectory));
+    if (d.teacherSha256() != null && !d.teacherSha256().equals(teacher.sha256())) {
+      throw new IOException(
+          "teacher '%s' has changed since this run started: SHA-256 %s, the run was distilling %s"
+              .formatted(d.teacher(), teacher.sha256(), d.teacherSha256()));
+    }
+    var a = teacher.file().architecture();
+    if (config.cropSize() % a.sideMultiple() != 0 || config.cropSize() < a.minimumSide()) {
+      throw new IllegalArgumentException(
+          "cropSize %d does not suit the teacher (%s): it needs a multiple of %d, at least %d"
+              .formatted(config.cropSize(), a, a.sideMultiple(), a.minimumSide()));
+    }
+    return teacher;
+  }
+
+  private static NetworkFile networkFile(TrainConfig config, StyleNetwork network) {
     String description =
-        "%s, trained by restyle on %s with the %s loss network"
-            .formatted(config.name(), config.style().getFileName(), config.lossNetwork());
+        config.distillation() == null
+            ? "%s, trained by restyle on %s with the %s loss network"
+                .formatted(config.name(), config.style().getFileName(), config.lossNetwork())
+            : "%s, distilled by restyle from %s (%s)"
+                .formatted(
+                    config.name(), config.distillation().teacher(), config.style().getFileName());
     return new NetworkFile(network.architecture(), description, config.toJson(), network.weights());
   }
 }

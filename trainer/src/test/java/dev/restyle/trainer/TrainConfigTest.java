@@ -94,6 +94,44 @@ class TrainConfigTest {
   }
 
   @Test
+  void distillationAndGradientClipRoundTrip() throws IOException {
+    TrainConfig config =
+        TrainConfigs.from(sample())
+            .set("gradientClip", 20.0)
+            .build()
+            .withDistillation(new Distillation("starry_night", "ab".repeat(32), 10, 1, 0.5));
+    assertEquals(config, TrainConfig.fromJson(config.toJson()));
+    Path yaml = dir.resolve("distil.yaml");
+    config.writeYaml(yaml);
+    assertTrue(
+        Files.readString(yaml).contains("teacher: \"starry_night\""), Files.readString(yaml));
+    assertEquals(config, TrainConfig.readYaml(yaml));
+
+    String old = config.withDistillation(null).toJson().replace(",\"gradientClip\":20.0", "");
+    assertFalse(old.contains("gradientClip") || old.contains("distillation"), old);
+    TrainConfig read = TrainConfig.fromJson(old);
+    assertEquals(0.0, read.gradientClip(), "configs from before the clip read as off");
+    assertNull(read.distillation());
+  }
+
+  @Test
+  void badGradientClipAndDistillationAreRefused() throws IOException {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(sample()).set("gradientClip", -1.0).build());
+    assertTrue(
+        e.getMessage().contains("gradientClip must be zero (off) or a positive norm"),
+        e.getMessage());
+    Path yaml = dir.resolve("bad.yaml");
+    sample().withDistillation(Distillation.from("starry_night")).writeYaml(yaml);
+    Files.writeString(yaml, Files.readString(yaml).replace("pixelWeight: 10.0", "pixelWeight: -2"));
+    IOException bad = assertThrows(IOException.class, () -> TrainConfig.readYaml(yaml));
+    assertTrue(
+        bad.getMessage().contains("pixelWeight must be zero or more, got -2.0"), bad.getMessage());
+  }
+
+  @Test
   void negativeHoldoutIsRefused() {
     IllegalArgumentException e =
         assertThrows(

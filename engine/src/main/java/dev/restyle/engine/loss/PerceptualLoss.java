@@ -3,6 +3,7 @@ package dev.restyle.engine.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.nn.Ops;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -153,14 +154,13 @@ public final class PerceptualLoss implements AutoCloseable {
       NDArray meanError = mean.sub(styleMeans.get(i)).square().sum(new int[] {1}).mean();
       style = style.add(error.div(styleEnergy.get(i))).add(meanError.div(styleMeanEnergy.get(i)));
     }
-    content = content.div(Math.max(1, contentFeatures.size()));
-    style = style.div(styleEnergy.size());
+    content = Ops.dividedBy(content, Math.max(1, contentFeatures.size()));
+    style = Ops.dividedBy(style, styleEnergy.size());
     NDArray tv = totalVariation(output);
     NDArray total =
-        content
-            .mul((float) weights.content())
-            .add(style.mul((float) weights.style()))
-            .add(tv.mul((float) weights.totalVariation()));
+        Ops.times(content, (float) weights.content())
+            .add(Ops.times(style, (float) weights.style()))
+            .add(Ops.times(tv, (float) weights.totalVariation()));
     return new Terms(content, style, tv, total);
   }
 
@@ -185,14 +185,14 @@ public final class PerceptualLoss implements AutoCloseable {
     long c = features.getShape().get(1);
     long hw = features.getShape().get(2) * features.getShape().get(3);
     NDArray f = features.reshape(n, c, hw);
-    return f.matMul(f.transpose(0, 2, 1)).div((float) (c * hw));
+    return Ops.dividedBy(f.matMul(f.transpose(0, 2, 1)), (float) (c * hw));
   }
 
   /** Mean squared difference of neighbouring pixels, in units of the [0, 1] range. */
   public static NDArray totalVariation(NDArray images) {
     NDArray dy = images.get(":, :, 1:, :").sub(images.get(":, :, :-1, :")).square().mean();
     NDArray dx = images.get(":, :, :, 1:").sub(images.get(":, :, :, :-1")).square().mean();
-    return dy.add(dx).div(255f * 255f);
+    return Ops.dividedBy(dy.add(dx), 255f * 255f);
   }
 
   public LossNetwork network() {

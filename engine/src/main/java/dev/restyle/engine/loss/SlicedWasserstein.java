@@ -3,8 +3,11 @@ package dev.restyle.engine.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.nn.Ops;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -22,6 +25,7 @@ final class SlicedWasserstein implements AutoCloseable {
   private final NDManager manager;
   private final List<NDArray> targets = new ArrayList<>();
   private final long seed;
+  private final Map<List<Long>, NDArray> quantiles = new HashMap<>();
 
   /**
    * @param styleFeatures the style image's features per layer, (1, C, H, W)
@@ -59,7 +63,7 @@ final class SlicedWasserstein implements AutoCloseable {
     NDArray generated = directions.matMul(features.reshape(s.get(0), channels, pixels)).sort(2);
     NDArray style = directions.matMul(targets.get(layer)).sort(1);
     if (style.getShape().get(1) != pixels) {
-      style = style.gather(quantiles(scope, channels, style.getShape().get(1), pixels), 1);
+      style = style.gather(quantiles(layer, channels, style.getShape().get(1), pixels), 1);
     }
     return generated.sub(style).square().mean();
   }
@@ -80,10 +84,18 @@ final class SlicedWasserstein implements AutoCloseable {
         d[row * channels + col] *= inverse;
       }
     }
-    return scope.create(d, new Shape(channels, channels));
+    return Ops.owned(scope, d, new Shape(channels, channels));
   }
 
-  /** Indices (C, length) of the nearest quantiles of {@code from} sorted values. */
+  /**
+   * Indices (C, length) of the nearest quantiles of {@code from} sorted values, made once per layer
+   * and size (training crops all have one size).
+   */
+  private NDArray quantiles(int layer, long channels, long from, long length) {
+    return quantiles.computeIfAbsent(
+        List.of((long) layer, length), k -> quantiles(manager, channels, from, length));
+  }
+
   private static NDArray quantiles(NDManager scope, long channels, long from, long length) {
     long[] index = new long[Math.toIntExact(channels * length)];
     for (int j = 0; j < length; j++) {
@@ -92,7 +104,10 @@ final class SlicedWasserstein implements AutoCloseable {
         index[(int) (c * length + j)] = q;
       }
     }
-    return scope.create(index, new Shape(channels, length));
+    NDArray wrapped = scope.create(index, new Shape(channels, length));
+    NDArray owned = wrapped.duplicate();
+    wrapped.close();
+    return owned;
   }
 
   @Override

@@ -136,7 +136,7 @@ public final class StyleNetwork implements AutoCloseable {
     // backward needs on the native side): a pass then reuses a few buffers instead of holding
     // every activation until the caller's manager closes, which at video sizes cost gigabytes and
     // a page fault for every fresh page.
-    NDArray scaled = x.div(255f);
+    NDArray scaled = Ops.dividedBy(x, 255f);
     NDArray y = next(scaled, scaled.sub(0.5f));
     if (downscale > 1) {
       y = next(y, Ops.averagePool(y, downscale));
@@ -161,7 +161,7 @@ public final class StyleNetwork implements AutoCloseable {
     }
     NDArray shifted = y.add(0.5f);
     y.close();
-    return next(shifted, shifted.mul(255f));
+    return next(shifted, Ops.times(shifted, 255f));
   }
 
   /** Frees a consumed intermediate and returns its successor. */

@@ -40,8 +40,7 @@ public final class Ops {
       }
     }
     NDArray weight =
-        x.getManager()
-            .create(kernel, new Shape(1, 1, 5, 5))
+        owned(x.getManager(), kernel, new Shape(1, 1, 5, 5))
             .broadcast(new Shape(channels, 1, 5, 5));
     return Conv2d.conv2d(
             reflectionPad(x, 2),
@@ -74,6 +73,34 @@ public final class Ops {
             .singletonOrThrow();
     closeUnless(padded, x);
     return out;
+  }
+
+  /**
+   * {@code x * factor}, safe to differentiate. DJL's {@code mul(Number)} wraps the number in a
+   * direct Java buffer, multiplies, and closes it at once; autograd keeps that scalar for the
+   * backward pass, which then reads memory the garbage collector may have freed and reused: random
+   * gradients (seen as zero or 1e14 gradient norms, and as runs that differ only in when the
+   * collector ran). Here the scalar is made by libtorch and lives as long as {@code x}'s manager.
+   */
+  public static NDArray times(NDArray x, float factor) {
+    return x.mul(x.getManager().full(new Shape(), factor));
+  }
+
+  /** {@code x / divisor}, safe to differentiate (see {@link #times}). */
+  public static NDArray dividedBy(NDArray x, float divisor) {
+    return x.div(x.getManager().full(new Shape(), divisor));
+  }
+
+  /**
+   * {@code values} as an array in libtorch's own memory. {@link NDManager#create} wraps a direct
+   * Java buffer that lives only as long as the Java array object; a view or an autograd record that
+   * outlives it would read freed memory once the garbage collector releases the buffer.
+   */
+  public static NDArray owned(NDManager manager, float[] values, Shape shape) {
+    NDArray wrapped = manager.create(values, shape);
+    NDArray copy = wrapped.duplicate();
+    wrapped.close();
+    return copy;
   }
 
   /** Plain 2-D convolution with zero padding. */

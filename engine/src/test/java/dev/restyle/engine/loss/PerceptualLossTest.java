@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.restyle.engine.TestImages;
 import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.optim.GatysOptimizer;
@@ -182,6 +183,35 @@ class PerceptualLossTest {
       float w = sliced.compute(gaussian, sliced.contentTargets(gaussian), 0).style().getFloat();
       assertTrue(g < 0.02f, "Gram loss of same-moment noise " + g);
       assertTrue(w > 5 * g, "sliced Wasserstein " + w + " vs Gram " + g);
+    }
+  }
+
+  @Test
+  void slicedWassersteinGradientMatchesFiniteDifferences() {
+    // A batch of two images of another size than the style: the path training takes.
+    NDArray style = tensor(TestImages.stripes(24, 24, 4));
+    NDArray x = manager.randomUniform(0, 255, new Shape(2, 3, 16, 16));
+    try (PerceptualLoss loss = new PerceptualLoss(PIXELS, style, new LossWeights(0, 1, 0), SW)) {
+      List<NDArray> targets = loss.contentTargets(x);
+      x.setRequiresGradient(true);
+      float[] gradient;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        collector.backward(loss.compute(x, targets, 5).total());
+        gradient = x.getGradient().toFloatArray();
+      }
+      float[] values = x.toFloatArray();
+      for (int index : new int[] {0, 17, 300, 767, 768, 1000, 1535}) {
+        float h = 0.5f;
+        float[] plus = values.clone();
+        plus[index] += h;
+        float[] minus = values.clone();
+        minus[index] -= h;
+        float up = loss.compute(manager.create(plus, x.getShape()), targets, 5).total().getFloat();
+        float down =
+            loss.compute(manager.create(minus, x.getShape()), targets, 5).total().getFloat();
+        float numeric = (up - down) / (2 * h);
+        assertEquals(numeric, gradient[index], 1e-3f * Math.abs(numeric) + 1e-6f, "at " + index);
+      }
     }
   }
 
