@@ -103,11 +103,16 @@ public final class KafkaFaults {
   /** A stylizer running on a thread of this JVM. */
   record Running(KafkaStylizer stylizer, CompletableFuture<PipelineResult> result) {
     static Running start(KafkaSettings settings, BatchProcessor processor) {
+      return start(settings, processor, new SimpleMeterRegistry());
+    }
+
+    static Running start(
+        KafkaSettings settings, BatchProcessor processor, SimpleMeterRegistry registry) {
       KafkaStylizer stylizer =
           new KafkaStylizer(
               settings,
               processor,
-              new SimpleMeterRegistry(),
+              registry,
               new KafkaStylizer.Batching(4, Duration.ofMillis(20)),
               PipelineListener.NONE);
       CompletableFuture<PipelineResult> result = new CompletableFuture<>();
