@@ -9,6 +9,7 @@ import dev.restyle.ingest.kafka.FrameCodec;
 import dev.restyle.ingest.kafka.FrameEncoding;
 import dev.restyle.ingest.kafka.KafkaBroker;
 import dev.restyle.ingest.kafka.KafkaBrokerExtension;
+import dev.restyle.ingest.kafka.KafkaFaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -209,5 +211,51 @@ class KafkaSignalTest {
         exitMillis,
         published,
         all.size() - published);
+  }
+
+  @Test
+  @Tag("slow")
+  void sigkillMidBatchLosesNothingWhenAnotherProcessTakesOver(KafkaBroker broker) throws Exception {
+    String name = "sigkill-" + UUID.randomUUID().toString().substring(0, 8);
+    broker.createTopics(STREAMS, name + ".in", name + ".out", name + ".in.dlq");
+    CompletableFuture<Void> sending = liveStreams(broker.bootstrap(), name + ".in");
+    Path log = dir.resolve("kafka.log");
+    Process first = restyleKafka(broker, name, log);
+    int before;
+    try {
+      before = broker.read(name + ".out", 20, Duration.ofSeconds(90), false).size();
+      assertTrue(first.isAlive(), "restyle kafka ended by itself:\n" + Files.readString(log));
+    } finally {
+      first.destroyForcibly(); // SIGKILL
+      first.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertTrue(before >= 20 && before < STREAMS * FRAMES, "frames out before the kill: " + before);
+    sending.get(60, TimeUnit.SECONDS);
+
+    // Another process of the group takes over once the dead one's session (10 s) has expired.
+    long start = System.nanoTime();
+    Process second = restyleKafka(broker, name, log);
+    List<ConsumerRecord<String, byte[]>> all;
+    try {
+      all =
+          KafkaFaults.readUntil(
+              broker, name + ".out", STREAMS * FRAMES, Duration.ofSeconds(120), false);
+      second.destroy();
+      assertTrue(second.waitFor(EXIT_BOUND.toSeconds(), TimeUnit.SECONDS), "no exit on SIGTERM");
+    } finally {
+      second.destroyForcibly();
+    }
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    for (int c = 0; c < STREAMS; c++) {
+      expected.put("cam" + c, FRAMES);
+    }
+    all = broker.read(name + ".out", all.size(), Duration.ofSeconds(30), false);
+    long repeats = Deliveries.assertAtLeastOnce(all, expected);
+    assertEquals(STREAMS * FRAMES, committedTotal(broker, name));
+    LOG.info(
+        "SIGKILL: {} frames out before, the second process finished in {} ms, {} repeated",
+        before,
+        (System.nanoTime() - start) / 1_000_000,
+        repeats);
   }
 }

@@ -73,7 +73,7 @@ public final class KafkaFaults {
    * Reads {@code topic} from the start until it holds {@code distinct} different frames (repeats
    * aside) or {@code timeout} passed, then a little longer to catch repeats after them.
    */
-  static List<ConsumerRecord<String, byte[]>> readUntil(
+  public static List<ConsumerRecord<String, byte[]>> readUntil(
       KafkaBroker broker, String topic, int distinct, Duration timeout, boolean readCommitted) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
