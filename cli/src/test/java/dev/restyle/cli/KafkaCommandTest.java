@@ -202,25 +202,27 @@ class KafkaCommandTest {
     CliRun session = kafkaWith("--session-timeout-ms", "0");
     assertEquals(2, session.exitCode(), session.err());
     assertTrue(session.err().contains("session timeout: must be positive"), session.err());
-    CliRun transaction = kafkaWith("--transaction-timeout-ms", "500");
+    CliRun transaction = kafkaWith("--exactly-once", "--transaction-timeout-ms", "500");
     assertEquals(2, transaction.exitCode(), transaction.err());
     assertTrue(
         transaction.err().contains("transaction timeout: must be longer than the commit interval"),
         transaction.err());
   }
 
-  private static CliRun kafkaWith(String option, String value) {
-    return CliRun.of(
-        "kafka",
-        "--bootstrap",
-        "127.0.0.1:9",
-        "--in",
-        "frames",
-        "--out",
-        "stylised",
-        "--style",
-        "tiny",
-        option,
-        value);
+  private static CliRun kafkaWith(String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "kafka",
+                "--bootstrap",
+                "127.0.0.1:9",
+                "--in",
+                "frames",
+                "--out",
+                "stylised",
+                "--style",
+                "tiny"));
+    args.addAll(List.of(options));
+    return CliRun.of(args.toArray(String[]::new));
   }
 }

@@ -85,7 +85,8 @@ public record KafkaSettings(
     positive(problems, "drain timeout", drainTimeout);
     positive(problems, "session timeout", sessionTimeout);
     positive(problems, "transaction timeout", transactionTimeout);
-    if (transactionTimeout != null
+    if (exactlyOnce
+        && transactionTimeout != null
         && commitInterval != null
         && transactionTimeout.compareTo(commitInterval) <= 0) {
       problems.add(
