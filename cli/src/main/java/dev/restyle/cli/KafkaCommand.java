@@ -85,6 +85,23 @@ final class KafkaCommand implements Callable<Integer> {
   long commitMillis;
 
   @Option(
+      names = "--session-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "how long the group waits for a crashed process before giving its partitions to the"
+              + " others, in ms (default ${DEFAULT-VALUE}; the broker allows 6000 to 300000)")
+  long sessionMillis;
+
+  @Option(
+      names = "--transaction-timeout-ms",
+      defaultValue = "60000",
+      description =
+          "with --exactly-once: how long a crashed process's open transaction holds up"
+              + " read_committed readers before the broker aborts it, in ms (default"
+              + " ${DEFAULT-VALUE})")
+  long transactionMillis;
+
+  @Option(
       names = "--stats-interval-s",
       defaultValue = "5",
       description =
@@ -125,7 +142,9 @@ final class KafkaCommand implements Callable<Integer> {
             .withGroupId(group)
             .withExactlyOnce(exactlyOnce)
             .withOutputEncoding(Optional.ofNullable(outEncoding).map(FrameEncoding::parse))
-            .withCommitInterval(Duration.ofMillis(commitMillis));
+            .withCommitInterval(Duration.ofMillis(commitMillis))
+            .withSessionTimeout(Duration.ofMillis(sessionMillis))
+            .withTransactionTimeout(Duration.ofMillis(transactionMillis));
     if (!noCreateTopics) {
       Topics.ensure(
           bootstrap,

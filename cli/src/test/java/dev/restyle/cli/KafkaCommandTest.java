@@ -196,4 +196,33 @@ class KafkaCommandTest {
     assertTrue(result.err().contains("bootstrap: expected host:port"), result.err());
     assertTrue(result.err().contains("input topic: must differ"), result.err());
   }
+
+  @Test
+  void timeoutsAreChecked() {
+    CliRun session = kafkaWith("--session-timeout-ms", "0");
+    assertEquals(2, session.exitCode(), session.err());
+    assertTrue(session.err().contains("session timeout: must be positive"), session.err());
+    CliRun transaction = kafkaWith("--exactly-once", "--transaction-timeout-ms", "500");
+    assertEquals(2, transaction.exitCode(), transaction.err());
+    assertTrue(
+        transaction.err().contains("transaction timeout: must be longer than the commit interval"),
+        transaction.err());
+  }
+
+  private static CliRun kafkaWith(String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "kafka",
+                "--bootstrap",
+                "127.0.0.1:9",
+                "--in",
+                "frames",
+                "--out",
+                "stylised",
+                "--style",
+                "tiny"));
+    args.addAll(List.of(options));
+    return CliRun.of(args.toArray(String[]::new));
+  }
 }

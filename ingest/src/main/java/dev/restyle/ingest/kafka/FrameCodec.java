@@ -44,7 +44,12 @@ public final class FrameCodec {
         headers.lastHeader(FrameHeaders.PTS) == null ? 0 : number(headers, FrameHeaders.PTS, true);
     long width = number(headers, FrameHeaders.WIDTH, true);
     long height = number(headers, FrameHeaders.HEIGHT, true);
-    if (width <= 0 || height <= 0 || width * height > MAX_PIXELS) {
+    // Each side checked first: the product of two large sides could overflow.
+    if (width <= 0
+        || height <= 0
+        || width > MAX_PIXELS
+        || height > MAX_PIXELS
+        || width * height > MAX_PIXELS) {
       throw new MalformedFrameException(
           Kind.HEADER,
           "frame size "

@@ -31,6 +31,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param commitInterval how often offsets (or transactions) are committed
  * @param deliveryTimeout how long a send may take (metadata, retries) before it fails
  * @param drainTimeout how long a rebalance or a shutdown waits for frames in flight
+ * @param sessionTimeout how long the group waits for a silent (crashed) member before giving its
+ *     partitions to the others
+ * @param transactionTimeout exactly once: how long a transaction may stay open; the broker aborts a
+ *     crashed process's open transaction after it, and until then read_committed readers of the
+ *     output wait at it
  */
 public record KafkaSettings(
     String bootstrap,
@@ -43,7 +48,9 @@ public record KafkaSettings(
     int maxPollRecords,
     Duration commitInterval,
     Duration deliveryTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Duration sessionTimeout,
+    Duration transactionTimeout) {
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Pattern HOST_PORT = Pattern.compile("[^\\s,:]+:\\d{1,5}");
@@ -76,6 +83,18 @@ public record KafkaSettings(
     positive(problems, "commit interval", commitInterval);
     positive(problems, "delivery timeout", deliveryTimeout);
     positive(problems, "drain timeout", drainTimeout);
+    positive(problems, "session timeout", sessionTimeout);
+    positive(problems, "transaction timeout", transactionTimeout);
+    if (exactlyOnce
+        && transactionTimeout != null
+        && commitInterval != null
+        && transactionTimeout.compareTo(commitInterval) <= 0) {
+      problems.add(
+          "transaction timeout: must be longer than the commit interval ("
+              + commitInterval
+              + "), got "
+              + transactionTimeout);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("bad Kafka settings: " + String.join("; ", problems));
     }
@@ -96,7 +115,9 @@ public record KafkaSettings(
         16,
         Duration.ofSeconds(1),
         Duration.ofMinutes(2),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60));
   }
 
   public KafkaSettings withDeadLetterTopic(String topic) {
@@ -111,7 +132,9 @@ public record KafkaSettings(
         maxPollRecords,
         commitInterval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withGroupId(String group) {
@@ -126,7 +149,9 @@ public record KafkaSettings(
         maxPollRecords,
         commitInterval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withExactlyOnce(boolean on) {
@@ -141,7 +166,9 @@ public record KafkaSettings(
         maxPollRecords,
         commitInterval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withOutputEncoding(Optional<FrameEncoding> encoding) {
@@ -156,7 +183,9 @@ public record KafkaSettings(
         maxPollRecords,
         commitInterval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withCommitInterval(Duration interval) {
@@ -171,7 +200,9 @@ public record KafkaSettings(
         maxPollRecords,
         interval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withDeliveryTimeout(Duration timeout) {
@@ -186,7 +217,9 @@ public record KafkaSettings(
         maxPollRecords,
         commitInterval,
         timeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
   }
 
   public KafkaSettings withMaxPollRecords(int records) {
@@ -201,7 +234,43 @@ public record KafkaSettings(
         records,
         commitInterval,
         deliveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        sessionTimeout,
+        transactionTimeout);
+  }
+
+  public KafkaSettings withSessionTimeout(Duration timeout) {
+    return new KafkaSettings(
+        bootstrap,
+        inputTopic,
+        outputTopic,
+        deadLetterTopic,
+        groupId,
+        exactlyOnce,
+        outputEncoding,
+        maxPollRecords,
+        commitInterval,
+        deliveryTimeout,
+        drainTimeout,
+        timeout,
+        transactionTimeout);
+  }
+
+  public KafkaSettings withTransactionTimeout(Duration timeout) {
+    return new KafkaSettings(
+        bootstrap,
+        inputTopic,
+        outputTopic,
+        deadLetterTopic,
+        groupId,
+        exactlyOnce,
+        outputEncoding,
+        maxPollRecords,
+        commitInterval,
+        deliveryTimeout,
+        drainTimeout,
+        sessionTimeout,
+        timeout);
   }
 
   private static void topic(List<String> problems, String what, String name) {
@@ -225,6 +294,10 @@ public record KafkaSettings(
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
+    p.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        String.valueOf(Math.max(1, sessionTimeout.toMillis() / 3)));
     p.put(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, exactlyOnce ? "read_committed" : "read_uncommitted");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -253,6 +326,8 @@ public record KafkaSettings(
     if (exactlyOnce) {
       // One id per process: with consumer-group fencing (KIP-447) ids need not follow partitions.
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "restyle-" + groupId + "-" + UUID.randomUUID());
+      p.put(
+          ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
     }
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -29,21 +29,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * from the broker jars on the test class path ({@code org.apache.kafka:kafka_2.13}, test scope):
  * {@code kafka.tools.StorageTool format} on a generated {@code server.properties}, then {@code
  * kafka.Kafka}. Its log goes to {@code broker.log} in its directory. Use it through {@link
- * KafkaBrokerExtension}, which starts one per test run.
+ * KafkaBrokerExtension}, which starts one per test run; fault tests start their own and {@link
+ * #kill()} and {@link #restart()} it (same ports, same log directory: the data persists).
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dir;
-  private final Process process;
+  private final Path config;
   private final String bootstrap;
   private final Thread reaper;
+  private volatile Process process;
 
-  private KafkaBroker(Path dir, Process process, String bootstrap) {
+  private KafkaBroker(Path dir, Path config, Process process, String bootstrap) {
     this.dir = dir;
+    this.config = config;
     this.process = process;
     this.bootstrap = bootstrap;
-    this.reaper = new Thread(process::destroyForcibly, "kafka-broker-reaper");
+    this.reaper = new Thread(() -> this.process.destroyForcibly(), "kafka-broker-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
@@ -74,6 +77,8 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A crashed producer's transaction is aborted soon after its timeout (default check: 10 s).
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
     Path config = dir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(config)) {
@@ -95,7 +100,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IOException("formatting the Kafka log directory failed:\n" + tail(log));
     }
     Process broker = java(log, "kafka.Kafka", config.toString()).start();
-    KafkaBroker started = new KafkaBroker(dir, broker, "127.0.0.1:" + brokerPort);
+    KafkaBroker started = new KafkaBroker(dir, config, broker, "127.0.0.1:" + brokerPort);
     try {
       started.awaitReady();
     } catch (IOException | RuntimeException e) {
@@ -153,6 +158,30 @@ public final class KafkaBroker implements AutoCloseable {
         Thread.sleep(200);
       }
     }
+  }
+
+  /**
+   * Kills the broker at once (SIGKILL: no controlled shutdown, nothing flushed beyond what the OS
+   * already has) and waits for it to be gone.
+   */
+  public void kill() throws InterruptedException {
+    Process running = process;
+    running.destroyForcibly();
+    if (!running.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the Kafka broker did not die within 30 s of SIGKILL");
+    }
+  }
+
+  /**
+   * Starts the broker again on the same ports and log directory (after {@link #kill()}); returns
+   * once it answers. Its log recovery runs as after a crash.
+   */
+  public void restart() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the broker is still running");
+    }
+    process = java(dir.resolve("broker.log"), "kafka.Kafka", config.toString()).start();
+    awaitReady();
   }
 
   /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
@@ -235,6 +264,7 @@ public final class KafkaBroker implements AutoCloseable {
   /** Stops the broker (SIGTERM, then SIGKILL after 15 s) and deletes its directory. */
   @Override
   public void close() throws IOException {
+    Process process = this.process;
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
