@@ -192,6 +192,14 @@ public final class VideoFileSink implements FrameSink {
     written++;
   }
 
+  /**
+   * The hidden file the frames go to until {@link #finish} moves it into place; deleting it is how
+   * a process that must quit at once abandons its output.
+   */
+  public Path partialFile() {
+    return temporary;
+  }
+
   /** Frames written so far. */
   public long written() {
     return written;
