@@ -80,6 +80,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin ShutdownOption shutdown;
 
   private final AtomicReference<Pipeline> running = new AtomicReference<>();
+  private final AtomicReference<VideoFileSink> writing = new AtomicReference<>();
   private volatile boolean stopRequested;
 
   @Option(
@@ -162,6 +163,10 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
   /** The stop action of Ctrl-C and SIGTERM: end the stream cleanly. */
   private void stop() {
     stopRequested = true;
+    VideoFileSink sink = writing.get();
+    if (sink != null) {
+      sink.endAudioWithVideo();
+    }
     Pipeline pipeline = running.get();
     if (pipeline != null) {
       pipeline.stop();
@@ -186,6 +191,10 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
               VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);
           ProgressBars bar = new ProgressBars("video", info.estimatedFrames(), 0)) {
         signals.onForcedExit(() -> deleteQuietly(sink.partialFile()));
+        writing.set(sink);
+        if (stopRequested) {
+          sink.endAudioWithVideo();
+        }
         long start = System.nanoTime();
         Pipeline pipeline =
             Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
@@ -210,6 +219,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
         return new Outcome(result, source.damage(), info.estimatedFrames());
       } finally {
         running.set(null);
+        writing.set(null);
       }
     } finally {
       if (server != null) {

@@ -64,7 +64,10 @@ public final class VideoFileSink implements FrameSink {
   private final AudioTrack audio;
   private final String encoder;
   private final RgbFrameRecorder images;
+  private final double frameRate;
   private long written;
+  private long lastPts = -1;
+  private volatile boolean audioEndsWithVideo;
   private boolean finished;
   private boolean released;
 
@@ -81,6 +84,7 @@ public final class VideoFileSink implements FrameSink {
     this.images = new RgbFrameRecorder(recorder, frameRate);
     this.audio = audio;
     this.encoder = encoder;
+    this.frameRate = frameRate;
   }
 
   /**
@@ -190,6 +194,15 @@ public final class VideoFileSink implements FrameSink {
           "cannot encode " + frame + " into " + output + ": " + FfmpegErrors.describe(e), e);
     }
     written++;
+    lastPts = Math.max(lastPts, frame.ptsMicros());
+  }
+
+  /**
+   * From any thread: {@link #finish} writes the audio only up to the end of the last frame written,
+   * not the rest of the input's, for an output that a stop cuts short.
+   */
+  public void endAudioWithVideo() {
+    audioEndsWithVideo = true;
   }
 
   /**
@@ -211,7 +224,9 @@ public final class VideoFileSink implements FrameSink {
       return;
     }
     try {
-      if (audio != null) {
+      if (audio != null && audioEndsWithVideo) {
+        audio.writeUntil(recorder, lastPts + Math.round(1_000_000 / frameRate));
+      } else if (audio != null) {
         audio.writeRest(recorder);
       }
       images.drain(); // stop() does not drain the encoder when audio is copied
