@@ -71,21 +71,19 @@ class ShutdownTest {
   }
 
   @Test
-  @Tag("slow") // about a minute: 1080p frames through the network
   void aSecondSigtermQuitsAtOnceDuringASlowDrain() throws Exception {
     FfmpegCli.assumeAvailable();
-    // large frames in batches of 4: the batch in the network takes seconds to finish
-    Path input = FfmpegCli.testPattern(dir.resolve("big.mp4"), 1920, 1080, 10, 40, 10, false);
+    // large frames: the one in the network takes seconds to finish
+    Path input = FfmpegCli.testPattern(dir.resolve("big.mp4"), 1920, 1080, 10, 10, 10, false);
     Path output = dir.resolve("big-out.mp4");
     try (RestyleProcess restyle =
-        video(
-            input, output, "--batch", "4", "--max-wait-ms", "5000", "--shutdown-timeout", "60s")) {
+        video(input, output, "--batch", "1", "--shutdown-timeout", "60s")) {
       assertTrue(
-          restyle.awaitMetric("restyle_frames_out_total", 4, Duration.ofSeconds(120)),
-          "a first batch written; stderr: " + restyle.err());
+          restyle.awaitMetric("restyle_frames_out_total", 1, Duration.ofSeconds(120)),
+          "a first frame written; stderr: " + restyle.err());
       double pass = restyle.metric("restyle_inference_latency_seconds_max").orElse(0);
       assertTrue(pass > 1.5, "a network pass takes " + pass + " s: too fast to test a drain");
-      System.out.println("ShutdownTest: a network pass of 4 1080p frames takes " + pass + " s");
+      System.out.println("ShutdownTest: a network pass of a 1080p frame takes " + pass + " s");
       restyle.signal("TERM");
       Thread.sleep(300);
       assertTrue(restyle.isAlive(), "still draining");
@@ -94,7 +92,11 @@ class ShutdownTest {
       int status = restyle.waitFor(Duration.ofSeconds(30));
       double seconds = (System.nanoTime() - second) / 1e9;
       assertEquals(4, status, "stderr: " + restyle.err());
-      assertTrue(seconds < 1.0, "quit " + seconds + " s after the second signal");
+      // at once: well before the frame in the network could have been finished (a busy machine
+      // takes a moment to tear down a process holding gigabytes)
+      assertTrue(
+          seconds < Math.max(1.0, pass / 2),
+          "quit " + seconds + " s after the second signal; a pass takes " + pass + " s");
       assertTrue(restyle.err().contains("SIGTERM again: quitting at once"), restyle.err());
       assertFalse(Files.exists(output), "no output claims to be complete");
       assertNoPartialFile();
