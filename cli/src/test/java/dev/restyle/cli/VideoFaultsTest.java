@@ -37,6 +37,10 @@ class VideoFaultsTest {
   @TempDir Path dir;
 
   private static final int FRAMES = 30;
+  private static final Pattern NOTHING_DECODABLE =
+      Pattern.compile(
+          "not a video file FFmpeg can read|holds no video frame|has no video stream"
+              + "|failed before any frame");
   private static final Pattern REPORTED = Pattern.compile(": (\\d+) frames in ");
   private static Path mp4;
   private static Path mkv;
@@ -157,6 +161,10 @@ class VideoFaultsTest {
           status == 0 || status == 2 || status == 3, what + ": exit " + status + "\n" + run.err());
       if (status == 2) {
         assertEquals(1, run.errors().size(), what + ": one line: " + run.errors());
+        // only for input that yields no frame at all: damage after a frame must not cost the output
+        assertTrue(
+            NOTHING_DECODABLE.matcher(run.errors().getFirst()).find(),
+            what + ": " + run.errors().getFirst());
         assertFalse(Files.exists(output), what + ": no output");
         outcomes.merge("2 (nothing decodable)", 1, Integer::sum);
         continue;

@@ -68,6 +68,7 @@ public final class VideoFileSink implements FrameSink {
   private long written;
   private long lastPts = -1;
   private volatile boolean audioEndsWithVideo;
+  private boolean audioFailed;
   private boolean finished;
   private boolean released;
 
@@ -184,9 +185,8 @@ public final class VideoFileSink implements FrameSink {
     if (finished || released) {
       throw new IllegalStateException("the sink for " + output + " is closed");
     }
-    if (audio != null) {
-      audio.writeUntil(recorder, frame.ptsMicros());
-    }
+    long until = frame.ptsMicros();
+    passAudio(() -> audio.writeUntil(recorder, until));
     try {
       images.record(frame);
     } catch (FrameRecorder.Exception e) {
@@ -213,6 +213,29 @@ public final class VideoFileSink implements FrameSink {
     return temporary;
   }
 
+  /** Writing some audio. */
+  @FunctionalInterface
+  private interface AudioWrite {
+    void run() throws IOException;
+  }
+
+  /**
+   * Passes audio through unless there is none or it failed before: audio that cannot be passed
+   * through (a damaged input's packets) ends the output's audio there, with a warning, and costs no
+   * video frame.
+   */
+  private void passAudio(AudioWrite write) {
+    if (audio == null || audioFailed) {
+      return;
+    }
+    try {
+      write.run();
+    } catch (IOException e) {
+      audioFailed = true;
+      LOG.warn("{}: the audio ends here: {}", output, e.getMessage());
+    }
+  }
+
   /** Frames written so far. */
   public long written() {
     return written;
@@ -224,10 +247,11 @@ public final class VideoFileSink implements FrameSink {
       return;
     }
     try {
-      if (audio != null && audioEndsWithVideo) {
-        audio.writeUntil(recorder, lastPts + Math.round(1_000_000 / frameRate));
-      } else if (audio != null) {
-        audio.writeRest(recorder);
+      if (audioEndsWithVideo) {
+        long end = lastPts + Math.round(1_000_000 / frameRate);
+        passAudio(() -> audio.writeUntil(recorder, end));
+      } else {
+        passAudio(() -> audio.writeRest(recorder));
       }
       images.drain(); // stop() does not drain the encoder when audio is copied
       recorder.stop();
