@@ -104,6 +104,40 @@ class ShutdownTest {
   }
 
   @Test
+  void streamSharesTheMechanism() throws Exception {
+    FfmpegCli.assumeAvailable();
+    Path input = FfmpegCli.testPattern(dir.resolve("long.mkv"), 96, 64, 25, 1500, 25, false);
+    List<Long> inputTimestamps = FfmpegCli.frameTimestamps(input);
+    Path output = dir.resolve("stream-out.mkv");
+    try (RestyleProcess restyle =
+        RestyleProcess.start(
+            HOME.styles().getParent(),
+            dir.resolve("logs"),
+            "stream",
+            input.toString(),
+            "--style",
+            "tiny",
+            "--out",
+            output.toString(),
+            "--shutdown-timeout",
+            "10s")) {
+      assertTrue(
+          restyle.awaitMetric("restyle_frames_out_total", 10, Duration.ofSeconds(60)),
+          "10 frames written; stderr: " + restyle.err());
+      restyle.signal("INT");
+      int status = restyle.waitFor(Duration.ofSeconds(20));
+      assertEquals(130, status, "stdout: " + restyle.out() + "\nstderr: " + restyle.err());
+      assertTrue(restyle.err().contains("restyle stream: SIGINT: finishing"), restyle.err());
+      Matcher m = FRAMES.matcher(restyle.out());
+      assertTrue(m.find(), restyle.out());
+      int reported = Integer.parseInt(m.group(1));
+      assertTrue(reported >= 10 && reported < 1500, "frames reported: " + reported);
+      assertEquals(inputTimestamps.subList(0, reported), FfmpegCli.frameTimestamps(output));
+      assertNoPartialFile();
+    }
+  }
+
+  @Test
   @Tag("slow") // about a minute: 1080p frames through the network
   void aDrainLongerThanTheShutdownTimeoutQuitsWhenItRunsOut() throws Exception {
     FfmpegCli.assumeAvailable();
