@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,6 +120,8 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Mixin StyleChoice choice;
 
+  @Mixin ShutdownOption shutdown;
+
   @Override
   public Integer call() throws Exception {
     StyleOptions options = choice.options();
@@ -168,20 +168,12 @@ final class KafkaCommand implements Callable<Integer> {
                 }
               });
       self.set(stylizer);
-      CountDownLatch reported = new CountDownLatch(1);
-      Thread onSignal =
-          new Thread(
-              () -> {
-                System.err.println("restyle kafka: stopping, finishing the frames in flight");
-                try {
-                  stylizer.stopAndWait(settings.drainTimeout());
-                  reported.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "restyle-kafka-shutdown");
-      java.lang.Runtime.getRuntime().addShutdownHook(onSignal);
+      // The pipeline is cancelled at three quarters of the timeout, so that what was acknowledged
+      // is still committed before the hard exit.
+      Duration timeout = shutdown.timeout();
+      StopSignals signals =
+          StopSignals.install(
+              "kafka", timeout, () -> stylizer.stopAndWait(timeout.multipliedBy(3).dividedBy(4)));
       KafkaStats stats = new KafkaStats(registry, settings.inputTopic(), statsSeconds);
       try {
         stats.start();
@@ -197,15 +189,10 @@ final class KafkaCommand implements Callable<Integer> {
             choice.style,
             exactlyOnce ? "exactly once" : "at least once");
         System.out.flush();
-        return 0;
+        return signals.exitCode(ExitCodes.OK);
       } finally {
         stats.close();
-        reported.countDown();
-        try {
-          java.lang.Runtime.getRuntime().removeShutdownHook(onSignal);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: it waits for this summary
-        }
+        signals.close();
       }
     }
   }

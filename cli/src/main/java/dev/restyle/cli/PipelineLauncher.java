@@ -12,13 +12,12 @@ import dev.restyle.ingest.kafka.KafkaEndpoint;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.service.PipelineService;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Runs a {@link PipelineConfig} for {@code restyle stream} and {@code restyle run}: loads the
  * style, runs the {@link PipelineService}, stops it cleanly on Ctrl-C or SIGTERM (the output is
- * completed), and prints what was done.
+ * completed; {@link StopSignals}), and prints what was done.
  */
 final class PipelineLauncher {
   private PipelineLauncher() {}
@@ -31,26 +30,20 @@ final class PipelineLauncher {
         .withSink(KafkaEndpoint.SCHEME, kafka);
   }
 
-  static int launch(PipelineConfig config) throws Exception {
+  /**
+   * Runs the config until its stream ends, {@code stopAfter}, or Ctrl-C/SIGTERM (see {@link
+   * StopSignals}).
+   *
+   * @return the exit status: 0, 3 if a file source was damaged, 128 + the signal after a signal
+   */
+  static int launch(String command, PipelineConfig config, Duration shutdownTimeout)
+      throws Exception {
     Device device = Engine.getInstance().defaultDevice();
     PipelineService service =
         new PipelineService(config, endpoints(), PipelineService.registryFor(config));
-    // SIGTERM or Ctrl-C: end the stream, let the sink complete its output and the summary print.
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread onSignal =
-        new Thread(
-            () -> {
-              service.stop();
-              try {
-                finished.await(20, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "restyle-stream-shutdown");
-    java.lang.Runtime.getRuntime().addShutdownHook(onSignal);
-    try (StyleNetwork network =
-        StyleRegistry.standard().load(config.style().name()).toNetwork(device)) {
+    try (StopSignals signals = StopSignals.install(command, shutdownTimeout, service::stop);
+        StyleNetwork network =
+            StyleRegistry.standard().load(config.style().name()).toNetwork(device)) {
       StyleOptions options =
           new StyleOptions((float) config.style().strength(), config.style().preserveColours());
       PipelineResult result =
@@ -68,15 +61,17 @@ final class PipelineLauncher {
           result.framesDropped(),
           config.style().name(),
           service.summary());
-      return 0;
-    } finally {
       System.out.flush();
-      finished.countDown();
-      try {
-        java.lang.Runtime.getRuntime().removeShutdownHook(onSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: nothing to remove
+      boolean damagedFile =
+          Endpoints.scheme(config.source().uri()).equals(Endpoints.FILE)
+              && result.decodeErrors() > 0;
+      if (damagedFile) {
+        System.err.printf(
+            "restyle: %s is damaged (%d places, see the log); the output holds the %d frames that"
+                + " decoded%n",
+            config.source().uri(), result.decodeErrors(), result.framesOut());
       }
+      return signals.exitCode(damagedFile ? ExitCodes.DAMAGED_INPUT : ExitCodes.OK);
     }
   }
 }

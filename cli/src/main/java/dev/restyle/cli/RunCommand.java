@@ -5,6 +5,7 @@ import dev.restyle.ingest.config.PipelineConfigReader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,6 +24,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--check", description = "only read and check the config, then print it")
   boolean check;
 
+  @Mixin ShutdownOption shutdown;
+
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = new PipelineConfigReader(PipelineLauncher.endpoints()).read(file);
@@ -30,6 +33,6 @@ final class RunCommand implements Callable<Integer> {
       System.out.println(file + ": valid; " + config);
       return 0;
     }
-    return PipelineLauncher.launch(config);
+    return PipelineLauncher.launch("run", config, shutdown.timeout());
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code restyle serve}: the HTTP service (JSON API, web page, jobs, metrics). */
@@ -95,6 +96,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           "where uploads and job outputs live (default: a restyle-serve temporary folder)")
   Path workDir;
 
+  @Mixin ShutdownOption shutdown;
+
   @Override
   public Integer call() throws Exception {
     ServeConfig config =
@@ -117,19 +120,20 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     RestyleServer server = builder.build();
     CountDownLatch stopped = new CountDownLatch(1);
-    java.lang.Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "restyle-serve-shutdown"));
-    server.start();
-    System.out.printf(
-        "restyle serve: http://%s:%d/ (API: /openapi.yaml, metrics: /metrics); Ctrl-C stops%n",
-        host.equals("0.0.0.0") ? "127.0.0.1" : host, server.port());
-    stopped.await();
-    return 0;
+    try (StopSignals signals =
+        StopSignals.install(
+            "serve",
+            shutdown.timeout(),
+            () -> {
+              server.close();
+              stopped.countDown();
+            })) {
+      server.start();
+      System.out.printf(
+          "restyle serve: http://%s:%d/ (API: /openapi.yaml, metrics: /metrics); Ctrl-C stops%n",
+          host.equals("0.0.0.0") ? "127.0.0.1" : host, server.port());
+      stopped.await();
+      return signals.exitCode(ExitCodes.OK);
+    }
   }
 }

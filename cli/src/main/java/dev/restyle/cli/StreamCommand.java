@@ -38,6 +38,8 @@ final class StreamCommand implements Callable<Integer> {
 
   @Mixin StyleChoice choice;
 
+  @Mixin ShutdownOption shutdown;
+
   @Option(names = "--id", description = "stream id for logs and metrics (default: from the URL)")
   String id;
 
@@ -96,7 +98,7 @@ final class StreamCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return PipelineLauncher.launch(config());
+    return PipelineLauncher.launch("stream", config(), shutdown.timeout());
   }
 
   /** The pipeline config these options describe. */

@@ -11,24 +11,29 @@ import dev.restyle.ingest.metrics.MetricsServer;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.sink.VideoFileSink;
+import dev.restyle.ingest.source.InputDamage;
 import dev.restyle.ingest.source.VideoFileSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code restyle video}: stylises a video file frame by frame, keeping its timing and audio. */
+/**
+ * {@code restyle video}: stylises a video file frame by frame, keeping its timing and audio. A
+ * damaged input is stylised up to and around the damage, which is listed (exit status 3); Ctrl-C or
+ * SIGTERM ends it early with a complete output (see {@link StopSignals}).
+ */
 @Command(
     name = "video",
     description =
@@ -72,6 +77,12 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin StyleChoice choice;
 
+  @Mixin ShutdownOption shutdown;
+
+  private final AtomicReference<Pipeline> running = new AtomicReference<>();
+  private final AtomicReference<VideoFileSink> writing = new AtomicReference<>();
+  private volatile boolean stopRequested;
+
   @Option(
       names = "--metrics-port",
       description = "serve Prometheus metrics at http://0.0.0.0:PORT/metrics while it runs (off)")
@@ -100,42 +111,70 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
         && Files.isSameFile(input, output)) {
       throw new IllegalArgumentException("the output " + output + " would overwrite the input");
     }
-    try (InputVideo video = InputVideo.of(input)) {
-      PipelineResult result = stylise(video.file(), video.name(), options);
+    Duration shutdownTimeout = shutdown.timeout();
+    try (InputVideo video = InputVideo.of(input);
+        StopSignals signals = StopSignals.install("video", shutdownTimeout, this::stop)) {
+      Outcome outcome = stylise(video.file(), video.name(), options, signals);
+      PipelineResult result = outcome.result();
       System.out.printf(
-          "%s -> %s: %d frames in %.1f s, %.2f fps (style %s%s)%n",
+          "%s -> %s: %d frames in %.1f s, %.2f fps (style %s)%s%n",
           video.label(),
           output,
           result.framesOut(),
           result.elapsed().toNanos() / 1e9,
           result.framesPerSecond(),
           choice.style,
-          result.decodeErrors() > 0
-              ? ", " + result.decodeErrors() + " decode errors, see the log"
-              : "");
-      return 0;
+          signals.signalled() ? "; stopped early: the output holds these frames" : "");
+      System.out.flush();
+      if (result.decodeErrors() > 0) {
+        reportDamage(video.label(), outcome);
+        return signals.exitCode(ExitCodes.DAMAGED_INPUT);
+      }
+      return signals.exitCode(ExitCodes.OK);
     }
   }
 
-  private PipelineResult stylise(Path file, String name, StyleOptions options) throws Exception {
-    AtomicReference<Pipeline> running = new AtomicReference<>();
-    CountDownLatch cleanedUp = new CountDownLatch(1);
-    // Ctrl-C: stop the stages and let the sink delete its partial file before the JVM goes.
-    Thread onInterrupt =
-        new Thread(
-            () -> {
-              Pipeline pipeline = running.get();
-              if (pipeline != null) {
-                pipeline.cancel();
-                try {
-                  cleanedUp.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            },
-            "restyle-video-shutdown");
-    java.lang.Runtime.getRuntime().addShutdownHook(onInterrupt);
+  /** Most places of damage listed on stderr; the log has each (up to its own limit). */
+  private static final int DAMAGE_LISTED = 10;
+
+  /** What a run did, and the damage its input had. */
+  private record Outcome(PipelineResult result, List<InputDamage> damage, long declaredFrames) {}
+
+  private static void reportDamage(String label, Outcome outcome) {
+    PipelineResult result = outcome.result();
+    System.err.printf(
+        "restyle video: %s is damaged (%d %s); the output holds the %d frames that decoded%s%n",
+        label,
+        result.decodeErrors(),
+        result.decodeErrors() == 1 ? "place" : "places",
+        result.framesOut(),
+        outcome.declaredFrames() > 0
+            ? " (the file declares " + outcome.declaredFrames() + ")"
+            : "");
+    List<InputDamage> damage = outcome.damage();
+    for (int i = 0; i < Math.min(DAMAGE_LISTED, damage.size()); i++) {
+      System.err.println("  at " + damage.get(i));
+    }
+    if (result.decodeErrors() > DAMAGE_LISTED) {
+      System.err.printf("  ... and %d more%n", result.decodeErrors() - DAMAGE_LISTED);
+    }
+  }
+
+  /** The stop action of Ctrl-C and SIGTERM: end the stream cleanly. */
+  private void stop() {
+    stopRequested = true;
+    VideoFileSink sink = writing.get();
+    if (sink != null) {
+      sink.endAudioWithVideo();
+    }
+    Pipeline pipeline = running.get();
+    if (pipeline != null) {
+      pipeline.stop();
+    }
+  }
+
+  private Outcome stylise(Path file, String name, StyleOptions options, StopSignals signals)
+      throws Exception {
     MeterRegistry registry =
         metricsPort != null
             ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
@@ -151,6 +190,11 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
           VideoFileSink sink =
               VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);
           ProgressBars bar = new ProgressBars("video", info.estimatedFrames(), 0)) {
+        signals.onForcedExit(() -> deleteQuietly(sink.partialFile()));
+        writing.set(sink);
+        if (stopRequested) {
+          sink.endAudioWithVideo();
+        }
         long start = System.nanoTime();
         Pipeline pipeline =
             Pipeline.builder(source, StylizeProcessor.of(network, options), sink)
@@ -168,18 +212,27 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
                     })
                 .build();
         running.set(pipeline);
-        return pipeline.run();
+        if (stopRequested) {
+          pipeline.stop();
+        }
+        PipelineResult result = pipeline.run();
+        return new Outcome(result, source.damage(), info.estimatedFrames());
+      } finally {
+        running.set(null);
+        writing.set(null);
       }
     } finally {
       if (server != null) {
         server.close();
       }
-      cleanedUp.countDown();
-      try {
-        java.lang.Runtime.getRuntime().removeShutdownHook(onInterrupt);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: nothing to remove
-      }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // quitting anyway
     }
   }
 }

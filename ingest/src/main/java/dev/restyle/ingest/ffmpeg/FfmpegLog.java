@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avutil.LogCallback;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
@@ -30,6 +31,12 @@ public final class FfmpegLog {
   private static final LongAdder ERRORS = new LongAdder();
   private static final ThreadLocal<long[]> THREAD_ERRORS =
       ThreadLocal.withInitial(() -> new long[1]);
+  private static final ThreadLocal<String[]> THREAD_LAST_ERROR =
+      ThreadLocal.withInitial(() -> new String[1]);
+
+  /** The " @ 0x55d1c2a3b4c0" that FFmpeg puts after a component's name: noise in a report. */
+  private static final Pattern ADDRESS = Pattern.compile(" @ 0x[0-9a-fA-F]+");
+
   private static volatile Bridge installed;
 
   private FfmpegLog() {}
@@ -67,6 +74,15 @@ public final class FfmpegLog {
     return THREAD_ERRORS.get()[0];
   }
 
+  /**
+   * The text of the last FFmpeg error message logged on the calling thread (e.g. "[mov,mp4,...]
+   * stream 0, offset 0x36f0: partial file"), without object addresses; empty if there was none.
+   */
+  public static String lastErrorOnThisThread() {
+    String last = THREAD_LAST_ERROR.get()[0];
+    return last == null ? "" : last;
+  }
+
   /** The callback FFmpeg calls for each message. */
   private static final class Bridge extends LogCallback {
     @Override
@@ -75,6 +91,7 @@ public final class FfmpegLog {
       if (level <= AV_LOG_ERROR) {
         ERRORS.increment();
         THREAD_ERRORS.get()[0]++;
+        THREAD_LAST_ERROR.get()[0] = ADDRESS.matcher(text).replaceAll("");
         LOG.warn("{}", text);
       } else if (level <= AV_LOG_WARNING) {
         LOG.debug("{}", text);

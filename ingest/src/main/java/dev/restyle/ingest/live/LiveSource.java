@@ -9,6 +9,7 @@ import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.source.FrameSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
@@ -48,6 +50,12 @@ public final class LiveSource implements FrameSource {
 
   /** Gauge: 1 while connected, 0 while reconnecting, tagged {@code stream}. */
   public static final String CONNECTED = "restyle.source.connected";
+
+  /** Counter of outages (the stream lost, whether or not it came back), tagged {@code stream}. */
+  public static final String OUTAGES = "restyle.source.outages";
+
+  /** Counter of seconds spent without the stream, the outage under way included. */
+  public static final String OUTAGE_SECONDS = "restyle.source.outage.seconds";
 
   private static final double FALLBACK_FRAME_RATE = 25;
 
@@ -80,7 +88,11 @@ public final class LiveSource implements FrameSource {
   private final Settings settings;
   private final StreamInfo info;
   private final Counter reconnects;
+  private final Counter outages;
   private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicLong outageNanos = new AtomicLong();
+  private volatile long outageStart;
+  private volatile boolean inOutage;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private FFmpegFrameGrabber grabber;
   private long index;
@@ -103,11 +115,32 @@ public final class LiveSource implements FrameSource {
             .description("times a live source reconnected after losing its stream")
             .tag("stream", info.streamId())
             .register(r);
+    this.outages =
+        Counter.builder(OUTAGES)
+            .description("times a live source lost its stream")
+            .tag("stream", info.streamId())
+            .register(r);
     connected.set(1);
     Gauge.builder(CONNECTED, connected, AtomicInteger::get)
         .description("1 while a live source is connected, 0 while it reconnects")
         .tag("stream", info.streamId())
         .register(r);
+    FunctionCounter.builder(OUTAGE_SECONDS, this, LiveSource::outageSeconds)
+        .description("seconds a live source spent without its stream, the current outage included")
+        .baseUnit("seconds")
+        .tag("stream", info.streamId())
+        .register(r);
+  }
+
+  /** Seconds without the stream so far, the outage under way (if any) included. */
+  public double outageSeconds() {
+    long ongoing = inOutage ? System.nanoTime() - outageStart : 0;
+    return (outageNanos.get() + ongoing) / 1e9;
+  }
+
+  /** Outages so far (streams lost, whether or not they came back). */
+  public long outages() {
+    return (long) outages.count();
   }
 
   /**
@@ -122,7 +155,7 @@ public final class LiveSource implements FrameSource {
       String url, String streamId, Settings settings, MeterRegistry registry)
       throws IOException, InterruptedException {
     FfmpegLog.install();
-    FFmpegFrameGrabber grabber = connect(url, settings, null, 0);
+    FFmpegFrameGrabber grabber = connect(url, settings, null, null);
     double frameRate = grabber.getFrameRate();
     if (!(frameRate > 0) || frameRate > 240) {
       LOG.info("{} declares no usable frame rate ({}); assuming {} fps", url, frameRate, 25);
@@ -150,14 +183,17 @@ public final class LiveSource implements FrameSource {
   }
 
   /**
-   * Tries to connect until it succeeds, the attempts run out or the source is stopped.
+   * Tries to connect until it succeeds, the attempts run out or the source is stopped. Failed
+   * attempts are warnings at start-up; during an outage (when {@code failed} counts them) they are
+   * debug lines, since the outage itself was one warning.
    *
+   * @param failed where to count failed attempts during an outage; null at start-up
    * @return the started grabber, or null if stopped
    */
   private static FFmpegFrameGrabber connect(
-      String url, Settings settings, CountDownLatch stop, int alreadyFailed)
+      String url, Settings settings, CountDownLatch stop, AtomicInteger failed)
       throws IOException, InterruptedException {
-    int failures = alreadyFailed;
+    int failures = 0;
     while (true) {
       if (stop != null && stop.getCount() == 0) {
         return null;
@@ -172,6 +208,9 @@ public final class LiveSource implements FrameSource {
       } catch (IOException e) {
         release(grabber);
         failures++;
+        if (failed != null) {
+          failed.incrementAndGet();
+        }
         String why =
             e instanceof FrameGrabber.Exception ? FfmpegErrors.describe(e) : e.getMessage();
         if (!settings.backoff().allows(failures)) {
@@ -179,12 +218,12 @@ public final class LiveSource implements FrameSource {
               "cannot reach " + redact(url) + " after " + failures + " attempts: " + why, e);
         }
         Duration wait = settings.backoff().delay(failures);
-        LOG.warn(
-            "cannot reach {} (attempt {}): {}; retrying in {} ms",
-            redact(url),
-            failures,
-            why,
-            wait.toMillis());
+        String format = "cannot reach {} (attempt {}): {}; retrying in {} ms";
+        if (failed == null) {
+          LOG.warn(format, redact(url), failures, why, wait.toMillis());
+        } else {
+          LOG.debug(format, redact(url), failures, why, wait.toMillis());
+        }
         if (stop == null) {
           Thread.sleep(wait);
         } else if (stop.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -299,15 +338,35 @@ public final class LiveSource implements FrameSource {
   }
 
   private void lost(String why) {
+    outageStart = System.nanoTime();
+    inOutage = true;
     connected.set(0);
-    LOG.warn("lost {} after frame {}: {}; reconnecting", redact(url), index, why);
+    outages.increment();
+    LOG.warn(
+        "lost {} after frame {}: {}; reconnecting with backoff ({} ms first, up to {} ms)",
+        redact(url),
+        index,
+        why,
+        settings.backoff().delay(1).toMillis(),
+        settings.backoff().max().toMillis());
     release(grabber);
     grabber = null;
   }
 
+  /** Ends the outage under way (if any): adds its length to the total and returns it. */
+  private Duration endOutage() {
+    if (!inOutage) {
+      return Duration.ZERO;
+    }
+    long nanos = System.nanoTime() - outageStart;
+    outageNanos.addAndGet(nanos);
+    inOutage = false;
+    return Duration.ofNanos(nanos);
+  }
+
   /** Connects again; false if stopped meanwhile. */
   private boolean reconnect() throws IOException {
-    long began = System.nanoTime();
+    AtomicInteger failed = new AtomicInteger();
     try {
       // The first attempt waits as a retry would: a camera that just dropped rarely answers at
       // once, and a server that refuses at once must not be hammered.
@@ -315,8 +374,8 @@ public final class LiveSource implements FrameSource {
       if (stopped.await(first.toNanos(), TimeUnit.NANOSECONDS)) {
         return false;
       }
-      LOG.info("reconnecting to {}", redact(url));
-      grabber = connect(url, settings, stopped, 0);
+      LOG.debug("reconnecting to {}", redact(url));
+      grabber = connect(url, settings, stopped, failed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while reconnecting to " + redact(url), e);
@@ -325,13 +384,17 @@ public final class LiveSource implements FrameSource {
       return false;
     }
     newConnection = true;
+    Duration outage = endOutage();
     connected.set(1);
     reconnects.increment();
     LOG.info(
-        "reconnected to {} after {} ms ({} reconnects so far)",
+        "reconnected to {} after an outage of {} ms ({} failed attempts; {} outages, {} s without"
+            + " the stream so far)",
         redact(url),
-        (System.nanoTime() - began) / 1_000_000,
-        reconnects());
+        outage.toMillis(),
+        failed.get(),
+        outages(),
+        String.format(Locale.ROOT, "%.1f", outageSeconds()));
     return true;
   }
 
@@ -343,6 +406,8 @@ public final class LiveSource implements FrameSource {
   @Override
   public void close() {
     stop();
+    endOutage();
+    connected.set(0);
     if (grabber != null) {
       release(grabber);
       grabber = null;

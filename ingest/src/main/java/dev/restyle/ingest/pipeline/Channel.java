@@ -25,6 +25,7 @@ public final class Channel<T> {
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private boolean closed;
+  private boolean cut;
   private Throwable abortCause;
   private long dropped;
 
@@ -67,7 +68,8 @@ public final class Channel<T> {
   /**
    * Adds an item; when the channel is full, waits ({@link OverflowPolicy#BLOCK}) or drops one.
    *
-   * @return false if the item itself was dropped ({@link OverflowPolicy#DROP_NEWEST})
+   * @return false if the item itself was dropped ({@link OverflowPolicy#DROP_NEWEST}, or a channel
+   *     that was {@linkplain #cut() cut})
    * @throws ChannelAbortedException if the channel is or gets aborted
    * @throws IllegalStateException if the channel was closed
    */
@@ -75,12 +77,20 @@ public final class Channel<T> {
     Objects.requireNonNull(item, "item");
     lock.lockInterruptibly();
     try {
+      if (cut && abortCause == null) {
+        drop(item);
+        return false;
+      }
       checkOpen();
       if (items.size() >= capacity) {
         switch (policy) {
           case BLOCK -> {
             while (items.size() >= capacity) {
               notFull.await();
+              if (cut && abortCause == null) {
+                drop(item);
+                return false;
+              }
               checkOpen();
             }
           }
@@ -154,6 +164,27 @@ public final class Channel<T> {
     lock.lock();
     try {
       closed = true;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the stream early: what is queued is dropped (told to the drop callback, as the overflow
+   * policy's drops are), and so is everything put from now on; the consumer sees the end of the
+   * stream. Unlike {@link #abort} nobody fails: a producer may go on putting, a consumer ends as at
+   * the natural end.
+   */
+  public void cut() {
+    lock.lock();
+    try {
+      cut = true;
+      closed = true;
+      while (!items.isEmpty()) {
+        drop(items.removeFirst());
+      }
       notEmpty.signalAll();
       notFull.signalAll();
     } finally {

@@ -73,7 +73,9 @@ public final class Pipeline {
   private final AtomicLong framesOut = new AtomicLong();
   private final AtomicLong decodeErrors = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
-  private Channel<Frame> decoded;
+  private volatile boolean stopRequested;
+  private volatile Channel<Frame> decoded;
+  private volatile Channel<List<Frame>> batched;
 
   private record Failure(String stage, Throwable cause) {}
 
@@ -114,13 +116,18 @@ public final class Pipeline {
       throw new IllegalStateException("a pipeline runs once");
     }
     long start = System.nanoTime();
-    decoded = channel("decoded", queueCapacity, overflow);
+    Channel<Frame> decoded = channel("decoded", queueCapacity, overflow);
     // Live sources (a dropping policy) keep one batch waiting for the network, and replace it with
     // a newer one rather than queue behind it: the network always takes the newest frames.
     Channel<List<Frame>> batched =
         overflow == OverflowPolicy.BLOCK
             ? channel("batches", 2, OverflowPolicy.BLOCK)
             : channel("batches", 1, overflow);
+    this.decoded = decoded;
+    this.batched = batched;
+    if (stopRequested) {
+      cutQueues();
+    }
     Channel<Frame> processed = channel("processed", queueCapacity, OverflowPolicy.BLOCK);
 
     List<Thread> threads = new ArrayList<>();
@@ -173,6 +180,36 @@ public final class Pipeline {
         Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /**
+   * Ends the stream early and cleanly, from any thread: the source is {@linkplain
+   * FrameSource#stop() stopped}, the frames not yet taken by the network are dropped (counted as
+   * dropped), the batches in the network are finished and written, and the sink {@linkplain
+   * FrameSink#finish() finishes} its output; {@link #run} then returns normally. What a stop costs
+   * is one network pass, however long the queues: the output holds every frame up to the last one
+   * the network took, none after.
+   */
+  public void stop() {
+    stopRequested = true;
+    source.stop();
+    cutQueues();
+  }
+
+  /** Whether {@link #stop} was called. */
+  public boolean stopped() {
+    return stopRequested;
+  }
+
+  private void cutQueues() {
+    Channel<Frame> d = decoded;
+    Channel<List<Frame>> b = batched;
+    if (d != null) {
+      d.cut();
+    }
+    if (b != null) {
+      b.cut();
+    }
+  }
+
   /** Stops a running pipeline: {@link #run} throws a {@link CancellationException}. */
   public void cancel() {
     fail("caller", new CancellationException("the pipeline was cancelled"));
@@ -203,7 +240,7 @@ public final class Pipeline {
 
   private void readSource(Channel<Frame> out) throws IOException, InterruptedException {
     long reported = 0;
-    while (true) {
+    while (!stopRequested) {
       Frame frame = source.read();
       long errors = source.decodeErrors();
       if (errors > reported) {

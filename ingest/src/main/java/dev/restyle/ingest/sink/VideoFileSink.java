@@ -64,7 +64,11 @@ public final class VideoFileSink implements FrameSink {
   private final AudioTrack audio;
   private final String encoder;
   private final RgbFrameRecorder images;
+  private final double frameRate;
   private long written;
+  private long lastPts = -1;
+  private volatile boolean audioEndsWithVideo;
+  private boolean audioFailed;
   private boolean finished;
   private boolean released;
 
@@ -81,6 +85,7 @@ public final class VideoFileSink implements FrameSink {
     this.images = new RgbFrameRecorder(recorder, frameRate);
     this.audio = audio;
     this.encoder = encoder;
+    this.frameRate = frameRate;
   }
 
   /**
@@ -180,9 +185,8 @@ public final class VideoFileSink implements FrameSink {
     if (finished || released) {
       throw new IllegalStateException("the sink for " + output + " is closed");
     }
-    if (audio != null) {
-      audio.writeUntil(recorder, frame.ptsMicros());
-    }
+    long until = frame.ptsMicros();
+    passAudio(() -> audio.writeUntil(recorder, until));
     try {
       images.record(frame);
     } catch (FrameRecorder.Exception e) {
@@ -190,6 +194,46 @@ public final class VideoFileSink implements FrameSink {
           "cannot encode " + frame + " into " + output + ": " + FfmpegErrors.describe(e), e);
     }
     written++;
+    lastPts = Math.max(lastPts, frame.ptsMicros());
+  }
+
+  /**
+   * From any thread: {@link #finish} writes the audio only up to the end of the last frame written,
+   * not the rest of the input's, for an output that a stop cuts short.
+   */
+  public void endAudioWithVideo() {
+    audioEndsWithVideo = true;
+  }
+
+  /**
+   * The hidden file the frames go to until {@link #finish} moves it into place; deleting it is how
+   * a process that must quit at once abandons its output.
+   */
+  public Path partialFile() {
+    return temporary;
+  }
+
+  /** Writing some audio. */
+  @FunctionalInterface
+  private interface AudioWrite {
+    void run() throws IOException;
+  }
+
+  /**
+   * Passes audio through unless there is none or it failed before: audio that cannot be passed
+   * through (a damaged input's packets) ends the output's audio there, with a warning, and costs no
+   * video frame.
+   */
+  private void passAudio(AudioWrite write) {
+    if (audio == null || audioFailed) {
+      return;
+    }
+    try {
+      write.run();
+    } catch (IOException e) {
+      audioFailed = true;
+      LOG.warn("{}: the audio ends here: {}", output, e.getMessage());
+    }
   }
 
   /** Frames written so far. */
@@ -203,8 +247,11 @@ public final class VideoFileSink implements FrameSink {
       return;
     }
     try {
-      if (audio != null) {
-        audio.writeRest(recorder);
+      if (audioEndsWithVideo) {
+        long end = lastPts + Math.round(1_000_000 / frameRate);
+        passAudio(() -> audio.writeUntil(recorder, end));
+      } else {
+        passAudio(() -> audio.writeRest(recorder));
       }
       images.drain(); // stop() does not drain the encoder when audio is copied
       recorder.stop();

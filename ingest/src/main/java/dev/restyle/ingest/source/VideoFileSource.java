@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -26,12 +28,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file FFmpeg cannot open, or one without a decodable video frame, is refused with an {@link
  * IOException} that names it. Damage inside a file that opens (a packet that does not decode, a
- * frame the decoder conceals) is logged and counted in {@link #decodeErrors()}, and decoding goes
- * on; {@value #MAX_CONSECUTIVE_FAILURES} failed reads in a row end it with an {@link IOException}.
+ * frame the decoder conceals, a file cut short) is logged with its position and what FFmpeg said,
+ * counted in {@link #decodeErrors()} and kept in {@link #damage()}, and decoding goes on; a file
+ * that ends in damage, or {@value #MAX_CONSECUTIVE_FAILURES} failed reads in a row, end the stream
+ * after the last good frame, as its natural end would.
  */
 public final class VideoFileSource implements FrameSource {
   private static final Logger LOG = LoggerFactory.getLogger(VideoFileSource.class);
   static final int MAX_CONSECUTIVE_FAILURES = 32;
+  static final int MAX_DAMAGE_KEPT = 1000;
+  static final int MAX_DAMAGE_LOGGED = 20;
   private static final double FALLBACK_FRAME_RATE = 25;
 
   /** libavutil/frame.h's AV_FRAME_FLAG_CORRUPT, which the presets do not map. */
@@ -42,7 +48,10 @@ public final class VideoFileSource implements FrameSource {
   private final StreamInfo info;
   private long index;
   private long decodeErrors;
+  private long lastPts;
   private boolean ended;
+  private volatile boolean stopped;
+  private final List<InputDamage> damage = new ArrayList<>();
 
   private VideoFileSource(Path file, FFmpegFrameGrabber grabber, StreamInfo info) {
     this.file = file;
@@ -129,6 +138,11 @@ public final class VideoFileSource implements FrameSource {
     if (ended) {
       return null;
     }
+    if (stopped) {
+      ended = true;
+      LOG.debug("{}: stopped after {} frames", file, index);
+      return null;
+    }
     int failures = 0;
     while (true) {
       long errorsBefore = FfmpegLog.errorsOnThisThread();
@@ -136,30 +150,53 @@ public final class VideoFileSource implements FrameSource {
       try {
         grabbed = grabber.grabImage();
       } catch (FrameGrabber.Exception e) {
-        decodeErrors++;
-        LOG.warn("{}: cannot decode frame {}: {}", file, index, FfmpegErrors.describe(e));
+        String why = FfmpegErrors.describe(e);
         if (++failures >= MAX_CONSECUTIVE_FAILURES) {
-          throw new IOException(
-              file + ": " + failures + " frames in a row failed to decode, giving up", e);
+          ended = true;
+          if (index == 0) {
+            throw new IOException(
+                file + ": " + failures + " reads in a row failed before any frame: " + why, e);
+          }
+          damaged(
+              InputDamage.Kind.ENDED,
+              index,
+              nextPts(),
+              failures + " reads in a row failed, giving up: " + why);
+          return null;
         }
+        damaged(InputDamage.Kind.SKIPPED, index, nextPts(), why);
         continue;
       }
-      boolean damaged = FfmpegLog.errorsOnThisThread() > errorsBefore;
+      boolean logged = FfmpegLog.errorsOnThisThread() > errorsBefore;
       if (grabbed == null) {
-        if (damaged) {
-          decodeErrors++;
-        }
         ended = true;
+        if (logged) {
+          damaged(InputDamage.Kind.ENDED, index, nextPts(), FfmpegLog.lastErrorOnThisThread());
+        }
         if (index == 0) {
-          throw new IOException(file + " holds no video frame that FFmpeg can decode");
+          throw new IOException(
+              file
+                  + " holds no video frame that FFmpeg can decode"
+                  + (logged ? ": " + FfmpegLog.lastErrorOnThisThread() : ""));
         }
         LOG.debug("{}: end of stream after {} frames", file, index);
         return null;
       }
-      if (damaged || corrupt(grabbed)) {
-        decodeErrors++;
-        LOG.debug("{}: frame {} decoded with errors", file, index);
+      if (corrupt(grabbed)) {
+        damaged(
+            InputDamage.Kind.CONCEALED,
+            index,
+            grabbed.timestamp,
+            logged
+                ? FfmpegLog.lastErrorOnThisThread()
+                : "the decoder flagged the frame as corrupt");
+      } else if (logged) {
+        // FFmpeg complained while reading up to this frame, which itself decoded cleanly: data
+        // before it was dropped.
+        damaged(
+            InputDamage.Kind.SKIPPED, index, grabbed.timestamp, FfmpegLog.lastErrorOnThisThread());
       }
+      lastPts = grabbed.timestamp;
       return new Frame(
           info.streamId(),
           index++,
@@ -169,6 +206,48 @@ public final class VideoFileSource implements FrameSource {
           GrabbedImages.packedRgb(grabbed),
           System.nanoTime());
     }
+  }
+
+  /** Where the next frame would be: one frame interval after the last one, 0 before any. */
+  private long nextPts() {
+    return index == 0 ? 0 : lastPts + Math.round(1_000_000 / info.frameRate());
+  }
+
+  private void damaged(InputDamage.Kind kind, long frame, long ptsMicros, String detail) {
+    InputDamage damage = new InputDamage(kind, frame, ptsMicros, detail);
+    decodeErrors++;
+    synchronized (this.damage) {
+      if (this.damage.size() < MAX_DAMAGE_KEPT) {
+        this.damage.add(damage);
+      }
+    }
+    if (decodeErrors <= MAX_DAMAGE_LOGGED) {
+      LOG.warn("{}: damaged at {}", file, damage);
+      if (decodeErrors == MAX_DAMAGE_LOGGED) {
+        LOG.warn("{}: more damage is counted, and logged at debug level only", file);
+      }
+    } else {
+      LOG.debug("{}: damaged at {}", file, damage);
+    }
+  }
+
+  /**
+   * The damage found so far, in file order (the first {@value #MAX_DAMAGE_KEPT}; {@link
+   * #decodeErrors()} counts all).
+   */
+  public List<InputDamage> damage() {
+    synchronized (damage) {
+      return List.copyOf(damage);
+    }
+  }
+
+  /**
+   * Ends the stream early, from any thread: {@link #read} returns {@code null} from its next call
+   * (a read in progress completes first).
+   */
+  @Override
+  public void stop() {
+    stopped = true;
   }
 
   private static boolean corrupt(org.bytedeco.javacv.Frame grabbed) {
