@@ -34,6 +34,29 @@ class OpsTest {
   }
 
   @Test
+  void scalarFactorsSurviveTheGarbageCollectorBetweenForwardAndBackward() {
+    // DJL's own x.mul(3f) frees the scalar that autograd keeps for backward; once the collector
+    // has released and reused its buffer, the gradient is garbage. Ops.times must not be.
+    NDArray x = parameters.ones(new Shape(1000));
+    x.setRequiresGradient(true);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray y = Ops.dividedBy(Ops.times(x, 3f), 2f).sum();
+      for (int i = 0; i < 64; i++) {
+        java.nio.ByteBuffer noise = java.nio.ByteBuffer.allocateDirect(1 << 16);
+        while (noise.hasRemaining()) {
+          noise.put((byte) 0x7f);
+        }
+        System.gc();
+      }
+      collector.backward(y);
+    }
+    float[] gradient = x.getGradient().toFloatArray();
+    for (float g : gradient) {
+      assertEquals(1.5f, g, 0f);
+    }
+  }
+
+  @Test
   void instanceNormWithUnitScaleStandardisesEveryPlane() {
     NDArray x = planesWithDifferentStatistics(2, 3, 8, 8);
     NDArray y = Ops.instanceNorm(x, parameters.ones(new Shape(3)), parameters.zeros(new Shape(3)));
