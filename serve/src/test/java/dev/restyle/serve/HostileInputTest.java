@@ -143,6 +143,34 @@ class HostileInputTest {
     assertStillServing();
   }
 
+  @Test
+  void malformedHttpRequestsGetJsonToo() throws Exception {
+    Map<String, String> requests = new java.util.LinkedHashMap<>();
+    requests.put(
+        "a 40 KiB header",
+        "GET /api/styles HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000) + "\r\n\r\n");
+    requests.put("a 20 KiB URI", "GET /api/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    requests.put("no URI", "GARBAGE\r\n\r\n");
+    requests.put(
+        "a negative Content-Length",
+        "POST " + STYLIZE + " HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n");
+    requests.put(
+        "a broken chunk size",
+        "POST "
+            + STYLIZE
+            + " HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n");
+    requests.put("a bad percent escape", "GET /api/styles/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+    Map<String, Integer> answers = new TreeMap<>();
+    for (Map.Entry<String, String> request : requests.entrySet()) {
+      Raw r = raw(request.getValue(), new byte[0], true);
+      assertRawClientError(r, request.getKey());
+      answers.merge(request.getKey() + " -> " + r.status, 1, Integer::sum);
+    }
+    report("malformed HTTP", answers);
+    assertStillServing();
+  }
+
   // ---------------------------------------------------------------- images
 
   @Test

@@ -23,7 +23,7 @@ public record ApiError(int status, String error, String message) {
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";
       case 503 -> "Service Unavailable";
-      default -> status >= 500 ? "Internal Server Error" : "Error";
+      default -> org.eclipse.jetty.http.HttpStatus.getMessage(status);
     };
   }
 }
