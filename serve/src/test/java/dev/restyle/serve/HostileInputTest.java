@@ -171,6 +171,31 @@ class HostileInputTest {
     assertStillServing();
   }
 
+  @Test
+  void malformedPipelineJsonIs400() throws Exception {
+    Map<String, String> bodies = new java.util.LinkedHashMap<>();
+    bodies.put("not JSON", "{kind: rtsp");
+    bodies.put("empty", "");
+    bodies.put("a JSON array", "[1, 2, 3]");
+    bodies.put("kind a number", "{\"kind\": 5}");
+    bodies.put("options an array", "{\"kind\": \"rtsp\", \"options\": [1]}");
+    bodies.put(
+        "style an object",
+        "{\"kind\": \"rtsp\", \"options\": {\"url\": \"rtsp://127.0.0.1:9/x\","
+            + " \"style\": {\"a\": 1}}}");
+    bodies.put("nested 100000 deep", "[".repeat(100_000) + "]".repeat(100_000));
+    bodies.put("a 2 MiB string", "{\"kind\": \"" + "k".repeat(2 << 20) + "\"}");
+    bodies.put("video-upload without a video", "{\"kind\": \"video-upload\"}");
+    Map<String, Integer> answers = new TreeMap<>();
+    for (Map.Entry<String, String> b : bodies.entrySet()) {
+      HttpResponse<byte[]> r = t.post("/api/pipelines", "application/json", ascii(b.getValue()));
+      assertClientError(r, b.getKey());
+      answers.merge(b.getKey() + " -> " + r.statusCode(), 1, Integer::sum);
+    }
+    report("malformed pipeline JSON", answers);
+    assertStillServing();
+  }
+
   // ---------------------------------------------------------------- images
 
   @Test
@@ -448,6 +473,7 @@ class HostileInputTest {
     JsonNode error = TestServer.json(r);
     assertEquals(r.statusCode(), error.path("status").asInt(), what + ": " + body);
     assertTrue(!error.path("message").asText().isBlank(), what + ": no message: " + body);
+    assertTrue(body.length() < 2000, what + ": the answer echoes too much: " + body.length());
   }
 
   static void assertRawClientError(Raw r, String what) throws IOException {
