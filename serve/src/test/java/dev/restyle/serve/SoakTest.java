@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * or a third of the way in for short runs) and the last one.
  *
  * <p>Run it alone: {@code nice -n 19 mvn -B verify -Psoak -pl serve -am} (add {@code
- * -Drestyle.soak.minutes=3} for a short one).
+ * -Drestyle.soak.minutes=3} for a short one; {@code -Drestyle.soak.rps} sets the image rate, 0 for
+ * none, and {@code -Drestyle.soak.video=minute|loop|off} the video jobs).
  */
 @Tag("slow")
 @Tag("soak")
@@ -64,6 +65,8 @@ class SoakTest {
     double minutes = Double.parseDouble(System.getProperty("restyle.soak.minutes", "20"));
     double rate = Double.parseDouble(System.getProperty("restyle.soak.rps", "4"));
     long samplePeriodSeconds = Long.getLong("restyle.soak.sampleSeconds", 60);
+    // minute: a video job each sample period; loop: one after another; off: none
+    String video = System.getProperty("restyle.soak.video", "minute");
     Path csv = Path.of("target", "soak", "soak-memory.csv");
     Files.createDirectories(csv.getParent());
 
@@ -81,11 +84,13 @@ class SoakTest {
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor()) {
       assertTrue(t.server.ready(), "the server did not become ready");
       AtomicLong counter = new AtomicLong();
-      load.scheduleAtFixedRate(
-          () -> fire(t, photos, counter.getAndIncrement()),
-          0,
-          Math.round(1_000_000 / rate),
-          TimeUnit.MICROSECONDS);
+      if (rate > 0) {
+        load.scheduleAtFixedRate(
+            () -> fire(t, photos, counter.getAndIncrement()),
+            0,
+            Math.round(1_000_000 / rate),
+            TimeUnit.MICROSECONDS);
+      }
       long start = System.nanoTime();
       long end = start + Math.round(minutes * 60e9);
       samples.add(sample(0, 0));
@@ -93,9 +98,11 @@ class SoakTest {
       append(csv, samples.getLast());
       long nextSample = start + TimeUnit.SECONDS.toNanos(samplePeriodSeconds);
       while (System.nanoTime() < end) {
-        runVideoJob(t, clip);
-        jobs++;
-        while (System.nanoTime() < Math.min(nextSample, end)) {
+        if (!video.equals("off")) {
+          runVideoJob(t, clip);
+          jobs++;
+        }
+        while (!video.equals("loop") && System.nanoTime() < Math.min(nextSample, end)) {
           Thread.sleep(200);
         }
         if (System.nanoTime() >= nextSample) {
@@ -141,7 +148,7 @@ class SoakTest {
     assertTrue(unexpected.isEmpty(), "unexpected answers: " + unexpected + "; " + summary);
     assertEquals(0, inFlight.get(), "requests still in flight; " + summary);
     long expected = Math.round(minutes * 60 * rate);
-    assertTrue(ok.get() > expected / 2, "too few images stylised; " + summary);
+    assertTrue(ok.get() >= expected / 2, "too few images stylised; " + summary);
     assertTrue(
         last.heapMib() - baseline.heapMib() <= HEAP_BOUND_MIB,
         "heap grew by more than " + HEAP_BOUND_MIB + " MiB; " + summary);
