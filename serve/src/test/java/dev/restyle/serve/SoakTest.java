@@ -129,7 +129,8 @@ class SoakTest {
             Locale.ROOT,
             "soak %.1f min: %d requests sent (%d stylised, %d refused as meant, %d skipped while"
                 + " busy), %d video jobs; heap after GC %.1f -> %.1f MiB, RSS %.1f -> %.1f MiB"
-                + " (baseline at minute %.1f, first sample heap %.1f RSS %.1f); samples in %s",
+                + " (baseline at minute %.1f, first sample heap %.1f RSS %.1f; MALLOC_ARENA_MAX=%s);"
+                + " samples in %s",
             last.minutes(),
             sent.get(),
             ok.get(),
@@ -143,6 +144,7 @@ class SoakTest {
             baseline.minutes(),
             samples.getFirst().heapMib(),
             samples.getFirst().rssMib(),
+            System.getenv("MALLOC_ARENA_MAX"),
             csv.toAbsolutePath());
     System.out.println(summary);
     assertTrue(unexpected.isEmpty(), "unexpected answers: " + unexpected + "; " + summary);
