@@ -58,7 +58,13 @@ class SoakTest {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<String, Integer> unexpected = new ConcurrentHashMap<>();
 
-  record Sample(double minutes, double heapMib, double rssMib, long requests, long jobs) {}
+  record Sample(
+      double minutes,
+      double heapMib,
+      double heapCommittedMib,
+      double rssMib,
+      long requests,
+      long jobs) {}
 
   @Test
   void memoryStaysFlatUnderSteadyLoad() throws Exception {
@@ -94,7 +100,9 @@ class SoakTest {
       long start = System.nanoTime();
       long end = start + Math.round(minutes * 60e9);
       samples.add(sample(0, 0));
-      Files.writeString(csv, "minutes,heap_used_after_gc_mib,rss_mib,requests_sent,video_jobs\n");
+      Files.writeString(
+          csv,
+          "minutes,heap_used_after_gc_mib,heap_committed_mib,rss_mib,requests_sent,video_jobs\n");
       append(csv, samples.getLast());
       long nextSample = start + TimeUnit.SECONDS.toNanos(samplePeriodSeconds);
       while (System.nanoTime() < end) {
@@ -247,9 +255,15 @@ class SoakTest {
       System.gc();
       Thread.sleep(200);
     }
-    double heap =
-        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024);
-    return new Sample(minutes, heap, residentMib(), sent.get(), jobs);
+    var usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    double mib = 1024.0 * 1024;
+    return new Sample(
+        minutes,
+        usage.getUsed() / mib,
+        usage.getCommitted() / mib,
+        residentMib(),
+        sent.get(),
+        jobs);
   }
 
   /** VmRSS from /proc/self/status, in MiB. */
@@ -268,9 +282,10 @@ class SoakTest {
         csv,
         String.format(
             Locale.ROOT,
-            "%.2f,%.1f,%.1f,%d,%d%n",
+            "%.2f,%.1f,%.1f,%.1f,%d,%d%n",
             s.minutes(),
             s.heapMib(),
+            s.heapCommittedMib(),
             s.rssMib(),
             s.requests(),
             s.jobs()),
