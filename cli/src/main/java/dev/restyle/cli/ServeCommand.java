@@ -91,6 +91,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   int jobs;
 
   @Option(
+      names = "--rate-limit",
+      defaultValue = "100",
+      description =
+          "requests a second each client address may send on average; 429 above; 0 = no limit"
+              + " (default ${DEFAULT-VALUE})")
+  int rateLimit;
+
+  @Option(
+      names = "--rate-burst",
+      defaultValue = "200",
+      description =
+          "requests a client may send at once before --rate-limit applies (default"
+              + " ${DEFAULT-VALUE})")
+  int rateBurst;
+
+  @Option(
       names = "--work-dir",
       description =
           "where uploads and job outputs live (default: a restyle-serve temporary folder)")
@@ -113,7 +129,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             queue,
             jobs,
             DEFAULTS.maxRetainedPipelines(),
-            workDir != null ? workDir : DEFAULTS.workDirectory());
+            workDir != null ? workDir : DEFAULTS.workDirectory(),
+            new ServeConfig.RateLimit(rateLimit, rateBurst));
     RestyleServer.Builder builder = RestyleServer.builder(config);
     if (kafkaBootstrap != null) {
       builder.kafkaBootstrap(kafkaBootstrap);

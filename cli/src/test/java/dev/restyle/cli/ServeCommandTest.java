@@ -22,8 +22,19 @@ class ServeCommandTest {
 
   @Test
   void badServeSettingsAreOneClearLine() {
-    CliRun r = CliRun.of("serve", "--port", "70000", "--batch", "0", "--work-dir", dir.toString());
+    CliRun r =
+        CliRun.of(
+            "serve",
+            "--port",
+            "70000",
+            "--batch",
+            "0",
+            "--rate-limit",
+            "-1",
+            "--work-dir",
+            dir.toString());
     assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("rateLimit.perSecond must not be negative, got -1"), r.err());
     assertTrue(r.err().contains("port must be between 0 and 65535, got 70000"), r.err());
     assertTrue(r.err().contains("maxBatch must be positive, got 0"), r.err());
   }

@@ -7,6 +7,8 @@ import dev.restyle.engine.registry.StyleEntry;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.serve.http.HttpMetrics;
+import dev.restyle.serve.http.JsonErrorHandler;
+import dev.restyle.serve.http.RateLimiter;
 import dev.restyle.serve.inference.InferenceQueue;
 import dev.restyle.serve.pipelines.KafkaKind;
 import dev.restyle.serve.pipelines.PipelineKind;
@@ -86,6 +88,7 @@ public final class RestyleServer implements AutoCloseable {
     Path uploads = Files.createDirectories(work.resolve("uploads"));
     ErrorResponses errors = new ErrorResponses();
     HttpMetrics httpMetrics = new HttpMetrics(registry);
+    RateLimiter rateLimiter = new RateLimiter(config.rateLimit(), registry);
     ImageRoutes images = new ImageRoutes(config, styles, queue, errors);
     PipelineRoutes pipelineRoutes = new PipelineRoutes(config, pipelines);
     PreviewRoutes previewRoutes = new PreviewRoutes(pipelines, registry);
@@ -97,6 +100,7 @@ public final class RestyleServer implements AutoCloseable {
               c.startup.showOldJavalinVersionWarning = false;
               c.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
               c.http.maxRequestSize = config.maxImageBytes();
+              c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               c.http.prefer405over404 = true;
               c.jetty.multipartConfig.cacheDirectory(uploads.toString());
               c.jetty.multipartConfig.maxFileSize(
@@ -107,6 +111,7 @@ public final class RestyleServer implements AutoCloseable {
                   SizeUnit.BYTES);
               c.staticFiles.add("/dev/restyle/serve/web", Location.CLASSPATH);
               c.routes.before(httpMetrics::before);
+              c.routes.before(rateLimiter::before);
               c.routes.after(httpMetrics::after);
               images.register(c.routes);
               pipelineRoutes.register(c.routes);
@@ -147,25 +152,35 @@ public final class RestyleServer implements AutoCloseable {
     return this;
   }
 
+  /** Loads the first style that loads (a refused file is skipped) and runs one small image. */
   private void warmUp() {
     List<StyleEntry> entries = styleRegistry.list();
     if (entries.isEmpty()) {
       notReady = "no styles are installed";
       return;
     }
-    String name = entries.getFirst().name();
-    try {
-      int size = 64;
-      queue
-          .submitUnbounded(
-              styles.stylizer(name), new byte[size * size * 3], size, size, StyleOptions.DEFAULT)
-          .get();
-      notReady = null;
-      LOG.info("ready: style {} loaded and run", name);
-    } catch (Exception e) {
-      notReady = "warm-up with style " + name + " failed: " + e.getMessage();
-      LOG.error("warm-up failed", e);
+    List<String> failures = new ArrayList<>();
+    for (StyleEntry entry : entries) {
+      String name = entry.name();
+      try {
+        int size = 64;
+        queue
+            .submitUnbounded(
+                styles.stylizer(name), new byte[size * size * 3], size, size, StyleOptions.DEFAULT)
+            .get();
+        notReady = null;
+        LOG.info("ready: style {} loaded and run", name);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        notReady = "warm-up interrupted";
+        return;
+      } catch (Exception e) {
+        failures.add(name + ": " + e.getMessage());
+        LOG.error("warm-up with style {} failed", name, e);
+      }
     }
+    notReady = "warm-up failed with every style: " + String.join("; ", failures);
   }
 
   /** The port listened on (the chosen one when configured as 0). */

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param maxRunningPipelines pipelines (video jobs) running at once; more wait their turn
  * @param maxRetainedPipelines finished pipelines kept (with their output) before the oldest go
  * @param workDirectory where uploads and job outputs live
+ * @param rateLimit requests a second each client address may send (429 above)
  */
 public record ServeConfig(
     String host,
@@ -37,7 +38,8 @@ public record ServeConfig(
     int queueCapacity,
     int maxRunningPipelines,
     int maxRetainedPipelines,
-    Path workDirectory) {
+    Path workDirectory,
+    RateLimit rateLimit) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -45,6 +47,7 @@ public record ServeConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(maxWait, "maxWait");
     Objects.requireNonNull(workDirectory, "workDirectory");
+    Objects.requireNonNull(rateLimit, "rateLimit");
     List<String> problems = new ArrayList<>();
     if (host.isBlank()) {
       problems.add("host must not be blank");
@@ -71,6 +74,12 @@ public record ServeConfig(
     positive(problems, "queueCapacity", queueCapacity);
     positive(problems, "maxRunningPipelines", maxRunningPipelines);
     positive(problems, "maxRetainedPipelines", maxRetainedPipelines);
+    if (rateLimit.perSecond() < 0) {
+      problems.add("rateLimit.perSecond must not be negative, got " + rateLimit.perSecond());
+    }
+    if (rateLimit.enabled() && rateLimit.burst() < 1) {
+      problems.add("rateLimit.burst must be positive, got " + rateLimit.burst());
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid serve settings: " + String.join("; ", problems));
     }
@@ -82,7 +91,25 @@ public record ServeConfig(
     }
   }
 
-  /** The defaults: every interface, port 8080, 20 MiB images, 4 MP stylised, 1 GiB videos. */
+  /**
+   * A token bucket per client address: {@code perSecond} requests a second on average, bursts of up
+   * to {@code burst}; {@code perSecond} 0 turns the limit off.
+   */
+  public record RateLimit(int perSecond, int burst) {
+    /** Generous: 100 requests a second, bursts of 200. */
+    public static final RateLimit DEFAULT = new RateLimit(100, 200);
+
+    public static final RateLimit OFF = new RateLimit(0, 0);
+
+    public boolean enabled() {
+      return perSecond > 0;
+    }
+  }
+
+  /**
+   * The defaults: every interface, port 8080, 20 MiB images, 4 MP stylised, 1 GiB videos, 100
+   * requests a second per client.
+   */
   public static ServeConfig defaults() {
     return new ServeConfig(
         "0.0.0.0",
@@ -96,7 +123,8 @@ public record ServeConfig(
         64,
         1,
         50,
-        Path.of(System.getProperty("java.io.tmpdir"), "restyle-serve"));
+        Path.of(System.getProperty("java.io.tmpdir"), "restyle-serve"),
+        RateLimit.DEFAULT);
   }
 
   public ServeConfig withHost(String host) {
@@ -112,7 +140,8 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
   }
 
   public ServeConfig withPort(int port) {
@@ -128,7 +157,8 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
   }
 
   public ServeConfig withLimits(long maxImageBytes, long maxInputPixels, long maxStylizePixels) {
@@ -144,7 +174,8 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
   }
 
   public ServeConfig withBatching(int maxBatch, Duration maxWait, int queueCapacity) {
@@ -160,7 +191,8 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
   }
 
   public ServeConfig withWorkDirectory(Path workDirectory) {
@@ -176,7 +208,8 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
   }
 
   public ServeConfig withMaxVideoBytes(long maxVideoBytes) {
@@ -192,6 +225,24 @@ public record ServeConfig(
         queueCapacity,
         maxRunningPipelines,
         maxRetainedPipelines,
-        workDirectory);
+        workDirectory,
+        rateLimit);
+  }
+
+  public ServeConfig withRateLimit(RateLimit rateLimit) {
+    return new ServeConfig(
+        host,
+        port,
+        maxImageBytes,
+        maxVideoBytes,
+        maxInputPixels,
+        maxStylizePixels,
+        maxBatch,
+        maxWait,
+        queueCapacity,
+        maxRunningPipelines,
+        maxRetainedPipelines,
+        workDirectory,
+        rateLimit);
   }
 }

@@ -23,9 +23,13 @@ final class TestServer implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   TestServer(ServeConfig config, Path work) throws Exception {
+    this(config, work, StyleRegistry.withUserDirectory(work.resolve("no-user-styles")));
+  }
+
+  TestServer(ServeConfig config, Path work, StyleRegistry styles) throws Exception {
     server =
         RestyleServer.builder(config.withHost("127.0.0.1").withPort(0).withWorkDirectory(work))
-            .styles(StyleRegistry.withUserDirectory(work.resolve("no-user-styles")))
+            .styles(styles)
             .build()
             .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

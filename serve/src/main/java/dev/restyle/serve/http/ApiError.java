@@ -8,8 +8,18 @@ package dev.restyle.serve.http;
  * @param message what went wrong, for people
  */
 public record ApiError(int status, String error, String message) {
+  /** Longest message sent: a name or value echoed from the request is cut to fit. */
+  static final int MAX_MESSAGE = 1000;
+
   public static ApiError of(int status, String message) {
-    return new ApiError(status, reason(status), message);
+    String text =
+        message.length() <= MAX_MESSAGE
+            ? message
+            : message.substring(0, MAX_MESSAGE)
+                + "... ("
+                + (message.length() - MAX_MESSAGE)
+                + " more characters)";
+    return new ApiError(status, reason(status), text);
   }
 
   private static String reason(int status) {
@@ -21,8 +31,9 @@ public record ApiError(int status, String error, String message) {
       case 409 -> "Conflict";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
+      case 429 -> "Too Many Requests";
       case 503 -> "Service Unavailable";
-      default -> status >= 500 ? "Internal Server Error" : "Error";
+      default -> org.eclipse.jetty.http.HttpStatus.getMessage(status);
     };
   }
 }

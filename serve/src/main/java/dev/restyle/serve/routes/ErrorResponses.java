@@ -4,7 +4,9 @@ import dev.restyle.engine.image.UnreadableImageException;
 import dev.restyle.engine.registry.UnknownStyleException;
 import dev.restyle.serve.http.ApiError;
 import dev.restyle.serve.http.ApiException;
+import dev.restyle.serve.http.RateLimiter;
 import dev.restyle.serve.inference.QueueFullException;
+import dev.restyle.serve.styles.StyleUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.UncheckedIOException;
@@ -34,9 +36,28 @@ public final class ErrorResponses {
     }
     if (e instanceof QueueFullException) {
       ctx.header("Retry-After", "1");
+    } else if (e instanceof RateLimiter.RateLimitedException limited) {
+      ctx.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
     }
+    closeIfBodyUnread(ctx);
     ctx.attribute(WRITTEN, true);
     ctx.status(error.status()).json(error);
+  }
+
+  /**
+   * A refused request whose body may not have been read to its end (a malformed or oversized
+   * upload) leaves the connection unusable, and Jetty closes it after the answer: say so, so that
+   * clients open a new connection for their next request instead of failing on this one.
+   */
+  private static void closeIfBodyUnread(Context ctx) {
+    String method = ctx.req().getMethod();
+    if (ctx.req().getContentLengthLong() > 0
+        || ctx.header("Transfer-Encoding") != null
+        || method.equals("POST")
+        || method.equals("PUT")
+        || method.equals("PATCH")) {
+      ctx.header("Connection", "close");
+    }
   }
 
   /** Writes a response for a status no handler produced (404 for no route, 405). */
@@ -44,6 +65,7 @@ public final class ErrorResponses {
     if (Boolean.TRUE.equals(ctx.attribute(WRITTEN))) {
       return;
     }
+    closeIfBodyUnread(ctx);
     ctx.json(ApiError.of(ctx.statusCode(), message));
   }
 
@@ -54,6 +76,9 @@ public final class ErrorResponses {
     }
     if (e instanceof UnknownStyleException) {
       return ApiError.of(404, message);
+    }
+    if (e instanceof StyleUnavailableException) {
+      return ApiError.of(409, message);
     }
     if (e instanceof UnreadableImageException) {
       return ApiError.of(400, "cannot read the image: " + message);

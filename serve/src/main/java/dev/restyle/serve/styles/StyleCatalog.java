@@ -37,6 +37,7 @@ public final class StyleCatalog implements AutoCloseable {
   private final Map<String, StyleNetwork> networks = new ConcurrentHashMap<>();
   private final Map<String, BatchStylizer> stylizers = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<byte[]>> thumbnails = new ConcurrentHashMap<>();
+  private final Map<String, String> unavailable = new ConcurrentHashMap<>();
 
   public StyleCatalog(StyleRegistry registry, Device device, InferenceQueue queue) {
     this.registry = registry;
@@ -44,11 +45,21 @@ public final class StyleCatalog implements AutoCloseable {
     this.queue = queue;
   }
 
-  /** What a client is told about a style. */
-  public record StyleInfo(String name, String description, String origin, String thumbnail) {}
+  /**
+   * What a client is told about a style.
+   *
+   * @param available false once its network file has been refused (then {@code problem} says why)
+   */
+  public record StyleInfo(
+      String name,
+      String description,
+      String origin,
+      String thumbnail,
+      boolean available,
+      String problem) {}
 
   public List<StyleInfo> list() {
-    return registry.list().stream().map(StyleCatalog::info).toList();
+    return registry.list().stream().map(this::info).toList();
   }
 
   /**
@@ -58,22 +69,30 @@ public final class StyleCatalog implements AutoCloseable {
     return info(registry.find(name));
   }
 
-  private static StyleInfo info(StyleEntry e) {
+  private StyleInfo info(StyleEntry e) {
     String description = e.description().isBlank() ? "a user style" : e.description();
     return new StyleInfo(
         e.name(),
         description,
         e.origin().name().toLowerCase(java.util.Locale.ROOT),
-        "/api/styles/" + e.name() + "/thumbnail.jpg");
+        "/api/styles/" + e.name() + "/thumbnail.jpg",
+        !unavailable.containsKey(e.name()),
+        unavailable.get(e.name()));
   }
 
   /**
-   * The style's network, loaded and verified on first use.
+   * The style's network, loaded and verified on first use. A file that fails to load or verify is
+   * refused once and remembered (the style is listed as unavailable until the server restarts).
    *
    * @throws dev.restyle.engine.registry.UnknownStyleException for an unknown name
+   * @throws StyleUnavailableException if the style's file was refused
    */
   public BatchStylizer stylizer(String name) {
     registry.find(name);
+    String problem = unavailable.get(name);
+    if (problem != null) {
+      throw new StyleUnavailableException(name, problem);
+    }
     return stylizers.computeIfAbsent(
         name,
         n -> {
@@ -83,8 +102,11 @@ public final class StyleCatalog implements AutoCloseable {
             networks.put(n, network);
             LOG.info("loaded style {} in {} ms", n, (System.nanoTime() - start) / 1_000_000);
             return new BatchStylizer(new Stylizer(network));
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot load style '" + n + "': " + e.getMessage(), e);
+          } catch (IOException | RuntimeException e) {
+            String reason = "its network file is refused (" + e.getMessage() + ")";
+            unavailable.put(n, reason);
+            LOG.error("style {} is unavailable: {}", n, reason);
+            throw new StyleUnavailableException(n, reason);
           }
         });
   }
