@@ -163,7 +163,7 @@ class KafkaSignalTest {
     long exitMillis = (System.nanoTime() - signalled) / 1_000_000;
     String output = Files.readString(log);
     assertTrue(Set.of(0, 130, 143).contains(first.exitValue()), first.exitValue() + "\n" + output);
-    assertTrue(output.contains("stopping, finishing the frames in flight"), output);
+    assertTrue(output.contains("SIGTERM: finishing the frames in flight"), output);
     assertTrue(output.contains(name + ".in -> " + name + ".out: "), "summary:\n" + output);
 
     // What the first process published is a gap-free start of each stream, all of it committed.
