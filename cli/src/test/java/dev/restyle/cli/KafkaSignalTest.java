@@ -3,6 +3,7 @@ package dev.restyle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restyle.ingest.ChildJvm;
 import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.kafka.Deliveries;
 import dev.restyle.ingest.kafka.FrameCodec;
@@ -93,37 +94,26 @@ class KafkaSignalTest {
 
   /** {@code restyle kafka} in a child JVM with the tiny style; its output goes to {@code log}. */
   private Process restyleKafka(KafkaBroker broker, String name, Path log) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(
-                java,
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Djava.awt.headless=true",
-                "-Dai.djl.offline=true",
-                "-DOPT_OUT_TRACKING=true",
-                "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "kafka",
-                "--bootstrap",
-                broker.bootstrap(),
-                "--in",
-                name + ".in",
-                "--out",
-                name + ".out",
-                "--group",
-                name,
-                "--style",
-                "tiny",
-                "--commit-interval-ms",
-                "200",
-                "--stats-interval-s",
-                "0")
+                ChildJvm.command(
+                    "512m",
+                    Main.class,
+                    "kafka",
+                    "--bootstrap",
+                    broker.bootstrap(),
+                    "--in",
+                    name + ".in",
+                    "--out",
+                    name + ".out",
+                    "--group",
+                    name,
+                    "--style",
+                    "tiny",
+                    "--commit-interval-ms",
+                    "200",
+                    "--stats-interval-s",
+                    "0"))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("RESTYLE_HOME", HOME.styles().getParent().toString());

@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -204,6 +205,18 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public List<ConsumerRecord<String, byte[]>> read(
       String topic, int count, Duration timeout, boolean readCommitted) {
+    return readUntil(topic, out -> out.size() >= count, timeout, readCommitted);
+  }
+
+  /**
+   * Reads {@code topic} from the start with a fresh group until {@code enough} holds for what was
+   * read or {@code timeout} passed; once it holds, four more polls catch records right behind.
+   */
+  public List<ConsumerRecord<String, byte[]>> readUntil(
+      String topic,
+      Predicate<List<ConsumerRecord<String, byte[]>>> enough,
+      Duration timeout,
+      boolean readCommitted) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -218,11 +231,11 @@ public final class KafkaBroker implements AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
-      long extra = 0;
-      while (System.nanoTime() < deadline) {
+      int extra = 0;
+      while (System.nanoTime() < deadline && extra < 4) {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-        if (out.size() >= count && extra++ >= 3) {
-          break;
+        if (enough.test(out)) {
+          extra++;
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.restyle.ingest.kafka;
 
 import dev.restyle.engine.stylize.StyleOptions;
+import dev.restyle.ingest.ChildJvm;
 import dev.restyle.ingest.inference.BatchProcessor;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
@@ -12,16 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the Kafka fault tests share: settings, slowed processing, stylizers in this or a child JVM.
@@ -75,29 +70,8 @@ public final class KafkaFaults {
    */
   public static List<ConsumerRecord<String, byte[]>> readUntil(
       KafkaBroker broker, String topic, int distinct, Duration timeout, boolean readCommitted) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        readCommitted ? "read_committed" : "read_uncommitted");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      int extra = 0;
-      while (System.nanoTime() < deadline && extra < 4) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-        if (Deliveries.distinct(out) >= distinct) {
-          extra++;
-        }
-      }
-    }
-    return out;
+    return broker.readUntil(
+        topic, out -> Deliveries.distinct(out) >= distinct, timeout, readCommitted);
   }
 
   /** A stylizer running on a thread of this JVM. */
@@ -138,22 +112,10 @@ public final class KafkaFaults {
   static Process startChild(
       String bootstrap, String name, boolean exactlyOnce, Duration perFrame, Path log)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
-        List.of(
-            java,
-            "-Xmx512m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "--enable-native-access=ALL-UNNAMED",
-            "-Djava.awt.headless=true",
-            "-Dai.djl.offline=true",
-            "-DOPT_OUT_TRACKING=true",
-            "-Dai.djl.pytorch.num_threads=1",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            StylizerMain.class.getName(),
+        ChildJvm.command(
+            "512m",
+            StylizerMain.class,
             bootstrap,
             name,
             String.valueOf(exactlyOnce),
