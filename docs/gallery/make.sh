@@ -23,6 +23,6 @@ for content in chicago amber; do
 done
 montage "${sheet[@]}" -tile "$(($(wc -w <<< "$styles") + 1))x" -geometry 240x240+3+3 -pointsize 13 \
   "$out/gallery.jpg"
-# the slow method, our quality reference (about 12 minutes on 2 busy cores)
+# the slow method, our quality reference (about 12 minutes on 2 busy cores, sliced Wasserstein)
 [[ -n "${SKIP_OPTIMIZE:-}" ]] || ./restyle optimize "$data/content/chicago.jpg" "$data/styles/starry_night.jpg" \
   -o "$out/chicago-optimize-starry_night.jpg" --size 384 --style-size 384 --iterations 150 --style-weight 100
