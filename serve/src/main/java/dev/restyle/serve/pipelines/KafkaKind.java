@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A Kafka topic of frames stylised into another until stopped (the pipeline of {@code restyle
@@ -69,16 +68,7 @@ public final class KafkaKind implements PipelineKind {
 
   @Override
   public PipelineParts open(PipelineRequest request, PipelineContext context) throws IOException {
-    Set<String> unknown = new TreeSet<>(request.options().keySet());
-    unknown.removeAll(OPTIONS);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown options for a kafka pipeline: "
-              + String.join(", ", unknown)
-              + " (known: "
-              + String.join(", ", new TreeSet<>(OPTIONS))
-              + ")");
-    }
+    request.requireOnly(OPTIONS, "a kafka pipeline");
     String bootstrap =
         request
             .option("bootstrap")

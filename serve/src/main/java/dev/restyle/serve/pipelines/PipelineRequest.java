@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a client asked for when starting a pipeline.
@@ -21,6 +23,26 @@ public record PipelineRequest(String kind, Map<String, String> options, Optional
 
   /** An uploaded file and the name the client gave it. */
   public record Upload(Path file, String filename) {}
+
+  /**
+   * Refuses options outside {@code known}, naming them and the known ones.
+   *
+   * @param what the pipeline, as the message names it (e.g. "an rtsp pipeline")
+   */
+  public void requireOnly(Set<String> known, String what) {
+    Set<String> unknown = new TreeSet<>(options.keySet());
+    unknown.removeAll(known);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown options for "
+              + what
+              + ": "
+              + String.join(", ", unknown)
+              + " (known: "
+              + String.join(", ", new TreeSet<>(known))
+              + ")");
+    }
+  }
 
   /** A required option. */
   public String require(String name) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A live stream stylised until stopped (the pipeline of {@code restyle stream}): options {@code
@@ -56,16 +55,7 @@ public final class RtspKind implements PipelineKind {
 
   @Override
   public PipelineParts open(PipelineRequest request, PipelineContext context) throws IOException {
-    Set<String> unknown = new TreeSet<>(request.options().keySet());
-    unknown.removeAll(OPTIONS);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown options for an rtsp pipeline: "
-              + String.join(", ", unknown)
-              + " (known: "
-              + String.join(", ", new TreeSet<>(OPTIONS))
-              + ")");
-    }
+    request.requireOnly(OPTIONS, "an rtsp pipeline");
     String url = request.require("url");
     if (Endpoints.scheme(url).equals(Endpoints.FILE)) {
       throw new IllegalArgumentException("'url' must be a stream URL (rtsp://...), got " + url);
