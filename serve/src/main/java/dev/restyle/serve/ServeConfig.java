@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Settings of {@code restyle serve}, validated at start-up: every problem is reported at once.
@@ -128,121 +129,93 @@ public record ServeConfig(
   }
 
   public ServeConfig withHost(String host) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(e -> e.host = host);
   }
 
   public ServeConfig withPort(int port) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(e -> e.port = port);
   }
 
   public ServeConfig withLimits(long maxImageBytes, long maxInputPixels, long maxStylizePixels) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(
+        e -> {
+          e.maxImageBytes = maxImageBytes;
+          e.maxInputPixels = maxInputPixels;
+          e.maxStylizePixels = maxStylizePixels;
+        });
   }
 
   public ServeConfig withBatching(int maxBatch, Duration maxWait, int queueCapacity) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(
+        e -> {
+          e.maxBatch = maxBatch;
+          e.maxWait = maxWait;
+          e.queueCapacity = queueCapacity;
+        });
   }
 
   public ServeConfig withWorkDirectory(Path workDirectory) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(e -> e.workDirectory = workDirectory);
   }
 
   public ServeConfig withMaxVideoBytes(long maxVideoBytes) {
-    return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+    return edit(e -> e.maxVideoBytes = maxVideoBytes);
   }
 
   public ServeConfig withRateLimit(RateLimit rateLimit) {
+    return edit(e -> e.rateLimit = rateLimit);
+  }
+
+  /** This record with the fields {@code change} sets; validated like any other. */
+  private ServeConfig edit(Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
     return new ServeConfig(
-        host,
-        port,
-        maxImageBytes,
-        maxVideoBytes,
-        maxInputPixels,
-        maxStylizePixels,
-        maxBatch,
-        maxWait,
-        queueCapacity,
-        maxRunningPipelines,
-        maxRetainedPipelines,
-        workDirectory,
-        rateLimit);
+        e.host,
+        e.port,
+        e.maxImageBytes,
+        e.maxVideoBytes,
+        e.maxInputPixels,
+        e.maxStylizePixels,
+        e.maxBatch,
+        e.maxWait,
+        e.queueCapacity,
+        e.maxRunningPipelines,
+        e.maxRetainedPipelines,
+        e.workDirectory,
+        e.rateLimit);
+  }
+
+  /** A mutable copy of the fields, for the {@code withX} methods. */
+  private static final class Edit {
+    String host;
+    int port;
+    long maxImageBytes;
+    long maxVideoBytes;
+    long maxInputPixels;
+    long maxStylizePixels;
+    int maxBatch;
+    Duration maxWait;
+    int queueCapacity;
+    int maxRunningPipelines;
+    int maxRetainedPipelines;
+    Path workDirectory;
+    RateLimit rateLimit;
+
+    Edit(ServeConfig r) {
+      host = r.host;
+      port = r.port;
+      maxImageBytes = r.maxImageBytes;
+      maxVideoBytes = r.maxVideoBytes;
+      maxInputPixels = r.maxInputPixels;
+      maxStylizePixels = r.maxStylizePixels;
+      maxBatch = r.maxBatch;
+      maxWait = r.maxWait;
+      queueCapacity = r.queueCapacity;
+      maxRunningPipelines = r.maxRunningPipelines;
+      maxRetainedPipelines = r.maxRetainedPipelines;
+      workDirectory = r.workDirectory;
+      rateLimit = r.rateLimit;
+    }
   }
 }

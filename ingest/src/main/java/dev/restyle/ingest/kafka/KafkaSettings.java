@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -121,156 +122,92 @@ public record KafkaSettings(
   }
 
   public KafkaSettings withDeadLetterTopic(String topic) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        topic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.deadLetterTopic = topic);
   }
 
   public KafkaSettings withGroupId(String group) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        group,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.groupId = group);
   }
 
   public KafkaSettings withExactlyOnce(boolean on) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        on,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.exactlyOnce = on);
   }
 
   public KafkaSettings withOutputEncoding(Optional<FrameEncoding> encoding) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        encoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.outputEncoding = encoding);
   }
 
   public KafkaSettings withCommitInterval(Duration interval) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        interval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.commitInterval = interval);
   }
 
   public KafkaSettings withDeliveryTimeout(Duration timeout) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        timeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.deliveryTimeout = timeout);
   }
 
   public KafkaSettings withMaxPollRecords(int records) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        records,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        transactionTimeout);
+    return edit(e -> e.maxPollRecords = records);
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
-    return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        timeout,
-        transactionTimeout);
+    return edit(e -> e.sessionTimeout = timeout);
   }
 
   public KafkaSettings withTransactionTimeout(Duration timeout) {
+    return edit(e -> e.transactionTimeout = timeout);
+  }
+
+  /** These settings with the fields {@code change} sets; validated like any others. */
+  private KafkaSettings edit(Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
     return new KafkaSettings(
-        bootstrap,
-        inputTopic,
-        outputTopic,
-        deadLetterTopic,
-        groupId,
-        exactlyOnce,
-        outputEncoding,
-        maxPollRecords,
-        commitInterval,
-        deliveryTimeout,
-        drainTimeout,
-        sessionTimeout,
-        timeout);
+        e.bootstrap,
+        e.inputTopic,
+        e.outputTopic,
+        e.deadLetterTopic,
+        e.groupId,
+        e.exactlyOnce,
+        e.outputEncoding,
+        e.maxPollRecords,
+        e.commitInterval,
+        e.deliveryTimeout,
+        e.drainTimeout,
+        e.sessionTimeout,
+        e.transactionTimeout);
+  }
+
+  /** A mutable copy of the fields, for the {@code withX} methods. */
+  private static final class Edit {
+    String bootstrap;
+    String inputTopic;
+    String outputTopic;
+    String deadLetterTopic;
+    String groupId;
+    boolean exactlyOnce;
+    Optional<FrameEncoding> outputEncoding;
+    int maxPollRecords;
+    Duration commitInterval;
+    Duration deliveryTimeout;
+    Duration drainTimeout;
+    Duration sessionTimeout;
+    Duration transactionTimeout;
+
+    Edit(KafkaSettings r) {
+      bootstrap = r.bootstrap;
+      inputTopic = r.inputTopic;
+      outputTopic = r.outputTopic;
+      deadLetterTopic = r.deadLetterTopic;
+      groupId = r.groupId;
+      exactlyOnce = r.exactlyOnce;
+      outputEncoding = r.outputEncoding;
+      maxPollRecords = r.maxPollRecords;
+      commitInterval = r.commitInterval;
+      deliveryTimeout = r.deliveryTimeout;
+      drainTimeout = r.drainTimeout;
+      sessionTimeout = r.sessionTimeout;
+      transactionTimeout = r.transactionTimeout;
+    }
   }
 
   private static void topic(List<String> problems, String what, String name) {
