@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM for the commands that run long or until stopped ({@code video},
- * {@code stream}, {@code run}, {@code kafka}, {@code serve}), in one place:
+ * {@code stream}, {@code run}, {@code kafka}, {@code serve}, {@code train}), in one place:
  *
  * <ul>
  *   <li>the first signal runs the command's stop action (on a thread of its own: finish the frames

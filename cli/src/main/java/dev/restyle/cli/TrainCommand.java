@@ -9,6 +9,7 @@ import dev.restyle.trainer.TrainConfig;
 import dev.restyle.trainer.TrainedWith;
 import dev.restyle.trainer.Trainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Option;
     name = "train",
     description = "Train a style network from a style image and a folder of photos.")
 final class TrainCommand implements Callable<Integer> {
+  /** A step of a large network on a CPU can take a while; a second Ctrl-C quits at once. */
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(10);
+
   @Option(names = "--style", description = "style image")
   Path style;
 
@@ -172,20 +176,29 @@ final class TrainCommand implements Callable<Integer> {
               + cfg.steps()
               + ": pass --steps to train longer");
     }
+    Trainer trainer = new Trainer(cfg);
     Trainer.Result result;
-    try (ProgressBars bar = new ProgressBars("train " + cfg.name(), cfg.steps(), start)) {
-      result = new Trainer(cfg).run(checkpoint, bar);
+    // Ctrl-C or SIGTERM: finish the step in progress and save; a second signal quits at once.
+    try (StopSignals signals = StopSignals.install("train", STOP_TIMEOUT, trainer::requestStop)) {
+      try (ProgressBars bar = new ProgressBars("train " + cfg.name(), cfg.steps(), start)) {
+        result = trainer.run(checkpoint, bar);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "trained %s: %d steps in %.0f s, final loss %.4g; saved %s, installed %s%n",
+          cfg.name(),
+          result.steps(),
+          result.seconds(),
+          result.last() == null ? Double.NaN : result.last().total(),
+          result.network(),
+          result.installed());
+      if (result.steps() < cfg.steps()) {
+        System.out.printf(
+            "stopped at step %d of %d; go on with: restyle train --resume %s%n",
+            result.steps(), cfg.steps(), cfg.output().resolve("checkpoint" + Checkpoint.EXTENSION));
+      }
+      return signals.exitCode(ExitCodes.OK);
     }
-    System.out.printf(
-        Locale.ROOT,
-        "trained %s: %d steps in %.0f s, final loss %.4g; saved %s, installed %s%n",
-        cfg.name(),
-        result.steps(),
-        result.seconds(),
-        result.last() == null ? Double.NaN : result.last().total(),
-        result.network(),
-        result.installed());
-    return 0;
   }
 
   private TrainConfig withSteps(TrainConfig c) {

@@ -19,6 +19,7 @@ final class ModelCard {
       Path card,
       Path network,
       TrainConfig config,
+      long plannedSteps,
       LossLog.Row last,
       long parameters,
       double lastPixelDistance)
@@ -78,6 +79,15 @@ final class ModelCard {
             network.getFileName(),
             Sha256.ofFile(network),
             "config.yaml");
+    if (config.steps() < plannedSteps) {
+      text +=
+          """
+
+          Stopped at step %d of the %d planned (Ctrl-C or SIGTERM); `restyle train --resume
+          checkpoint.ckpt` in the run folder goes on to step %d.
+          """
+              .formatted(config.steps(), plannedSteps, plannedSteps);
+    }
     if (config.initFrom() != null) {
       text +=
           """

@@ -25,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class Trainer {
       Path network, Path installed, long steps, double seconds, LossLog.Row last) {}
 
   private final TrainConfig config;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final Path styleDirectory;
 
   /**
@@ -56,6 +58,14 @@ public final class Trainer {
 
   public Trainer(TrainConfig config) {
     this(config, StyleRegistry.defaultUserDirectory());
+  }
+
+  /**
+   * Asks a running {@link #run} to stop after the step in progress (Ctrl-C): it then saves the
+   * network, card and checkpoint as at that step and returns; {@code --resume} goes on from there.
+   */
+  public void requestStop() {
+    stopRequested.set(true);
   }
 
   /**
@@ -127,7 +137,8 @@ public final class Trainer {
       StepLoss.Values lastValues = null;
       long windowStart = System.nanoTime();
       int windowImages = 0;
-      for (long step = start + 1; step <= config.steps(); step++) {
+      long done = start;
+      for (long step = start + 1; step <= config.steps() && !stopRequested.get(); step++) {
         Random random = new Random(config.seed() * 1_000_003L + step);
         StepLoss.Values values;
         try (NDManager scope = manager.newSubManager()) {
@@ -138,9 +149,11 @@ public final class Trainer {
         if (Double.isNaN(norm)) {
           LOG.warn(
               "step {}: loss {} or its gradient is not finite; step skipped", step, values.total());
+          done = step;
           continue;
         }
         adam.step(parameters);
+        done = step;
         lastValues = values;
         windowImages += config.batchSize();
         double windowSeconds = (System.nanoTime() - windowStart) / 1e9;
@@ -153,7 +166,8 @@ public final class Trainer {
         shown.put("grad", norm);
         shown.put("img/s", rate);
         progress.update(step, config.steps(), shown);
-        if (step % config.logEvery() == 0 || step == config.steps()) {
+        boolean ending = step == config.steps() || stopRequested.get();
+        if (step % config.logEvery() == 0 || ending) {
           elapsed += windowSeconds;
           last =
               new LossLog.Row(
@@ -168,7 +182,7 @@ public final class Trainer {
           windowStart = System.nanoTime();
           windowImages = 0;
         }
-        if (step % config.previewEvery() == 0 || step == config.steps()) {
+        if (step % config.previewEvery() == 0 || ending) {
           BufferedImage preview = previewer.stylize(photos.photo(0), StyleOptions.DEFAULT);
           ImageFiles.write(
               preview, out.resolve("previews").resolve("step-%06d.jpg".formatted(step)));
@@ -186,10 +200,19 @@ public final class Trainer {
             guard.clipped(),
             config.gradientClip());
       }
+      if (done == 0) {
+        throw new IllegalStateException("stopped before the first step: nothing to save");
+      }
+      if (done < config.steps()) {
+        LOG.info("stopped at step {} of {}: saving the network as it is", done, config.steps());
+      }
+      // A stopped run's network and card say how far it went; its checkpoint keeps the plan, so
+      // that --resume goes on to it.
+      TrainConfig trained = done < config.steps() ? config.with(Map.of("steps", done)) : config;
       Path file = out.resolve(config.name() + NetworkFile.EXTENSION);
-      networkFile(config, network).save(file);
+      networkFile(trained, network).save(file);
       // Also when the last step was skipped, the checkpoint holds the final weights.
-      new Checkpoint(networkFile(config, network), adam.state(), config.steps(), config)
+      new Checkpoint(networkFile(config, network), adam.state(), done, config)
           .save(out.resolve("checkpoint" + Checkpoint.EXTENSION));
       log.plot(out.resolve("losses.png"), "restyle train " + config.name());
       if (last != null) {
@@ -198,7 +221,8 @@ public final class Trainer {
         ModelCard.write(
             out.resolve(config.name() + ".md"),
             file,
-            config,
+            trained,
+            config.steps(),
             last,
             count,
             lastValues == null ? Double.NaN : lastValues.pixel());
@@ -206,9 +230,9 @@ public final class Trainer {
       Files.createDirectories(styleDirectory);
       Path installed = styleDirectory.resolve(file.getFileName());
       Files.copy(file, installed, StandardCopyOption.REPLACE_EXISTING);
-      config.writeYaml(styleDirectory.resolve(config.name() + ".yaml"));
+      trained.writeYaml(styleDirectory.resolve(config.name() + ".yaml"));
       LOG.info("saved {} and installed it as style '{}'", file, config.name());
-      return new Result(file, installed, config.steps(), elapsed, last);
+      return new Result(file, installed, done, elapsed, last);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.restyle.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +160,42 @@ class TrainerTest {
 
     List<double[]> log = lossRows(resumedRun.resolve("losses.csv"));
     assertEquals(List.of(5.0, 6.0, 10.0), log.stream().map(r -> r[0]).toList(), "log kept");
+  }
+
+  @Test
+  void aStoppedRunSavesWhereItStoppedAndResumesToThePlan() throws IOException {
+    Path out = dir.resolve("stopped");
+    Path styles = dir.resolve("styles");
+    TrainConfig config = config(out, 10, 20);
+    Trainer trainer = new Trainer(config, styles);
+    Trainer.Result result =
+        trainer.run(
+            null,
+            (step, total, values) -> {
+              if (step == 3) {
+                trainer.requestStop(); // what Ctrl-C does
+              }
+            });
+
+    assertEquals(3, result.steps());
+    assertEquals(3, result.last().step(), "the stopping step is logged");
+    assertTrue(Files.isRegularFile(out.resolve("previews").resolve("step-000003.jpg")));
+    NetworkFile saved = NetworkFile.load(result.network());
+    assertEquals(3, TrainConfig.fromJson(saved.trainingConfig()).steps(), "what was trained");
+    String card = Files.readString(out.resolve(NAME + ".md"));
+    assertTrue(card.contains("Stopped at step 3 of the 10 planned"), card);
+    Checkpoint checkpoint = Checkpoint.load(out.resolve("checkpoint.ckpt"));
+    assertEquals(3, checkpoint.step());
+    assertEquals(config, checkpoint.config(), "the checkpoint keeps the plan");
+    assertEquals(saved.weights(), checkpoint.network().weights());
+
+    List<Long> resumed = new ArrayList<>();
+    Trainer.Result finished =
+        new Trainer(checkpoint.config(), styles)
+            .run(checkpoint, (step, total, values) -> resumed.add(step));
+    assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L), resumed);
+    assertEquals(10, finished.steps());
+    assertFalse(Files.readString(out.resolve(NAME + ".md")).contains("Stopped"));
   }
 
   @Test
