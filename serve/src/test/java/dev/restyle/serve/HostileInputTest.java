@@ -103,11 +103,20 @@ class HostileInputTest {
       String type =
           boundary == null ? "multipart/form-data" : "multipart/form-data; boundary=" + boundary;
       for (String path : List.of(STYLIZE, "/api/jobs?style=starry_night", "/api/pipelines")) {
+        byte[] body = (byte[]) c.getValue()[1];
         HttpResponse<byte[]> r;
         try {
-          r = t.post(path, type, (byte[]) c.getValue()[1]);
+          r = t.post(path, type, body);
         } catch (IOException e) {
-          throw new AssertionError(c.getKey() + " to " + path + ": " + e, e);
+          // The server may refuse a large malformed body before reading it all and close the
+          // connection after its 4xx; a client still sending then gets a broken pipe instead of
+          // the answer (seen once, for "20000 part header lines" to /api/pipelines). Allowed for
+          // large bodies only; the server must go on serving.
+          if (body.length < LARGE_BODY) {
+            throw new AssertionError(c.getKey() + " to " + path + ": " + e, e);
+          }
+          answers.merge(c.getKey() + " -> closed while sending", 1, Integer::sum);
+          continue;
         }
         assertClientError(r, c.getKey() + " to " + path);
         answers.merge(c.getKey() + " -> " + r.statusCode(), 1, Integer::sum);
@@ -116,6 +125,9 @@ class HostileInputTest {
     report("malformed multipart (x3 endpoints)", answers);
     assertStillServing();
   }
+
+  /** Bodies from this size up may be cut off by a server that refuses them early. */
+  private static final int LARGE_BODY = 64 << 10;
 
   @Test
   void bodiesShorterThanDeclaredAreRefusedOrDropped() throws Exception {
