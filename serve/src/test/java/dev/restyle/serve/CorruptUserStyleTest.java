@@ -56,7 +56,8 @@ class CorruptUserStyleTest {
       byte[] photo = TestServer.jpeg(48, 32);
       for (String broken : new String[] {"changed", "truncated", "noise", "candy"}) {
         for (int attempt = 0; attempt < 2; attempt++) { // refused the same way when remembered
-          HttpResponse<byte[]> r = t.post("/api/stylize?style=" + broken, "image/jpeg", photo);
+          HttpResponse<byte[]> r =
+              t.postRefusable("/api/stylize?style=" + broken, "image/jpeg", photo);
           assertUnavailable(r, broken);
         }
         assertUnavailable(t.get("/api/styles/" + broken + "/thumbnail.jpg"), broken);

@@ -172,7 +172,9 @@ class ServerApiTest {
   void badInputGetsClearErrorsAndTheServerKeepsServing() throws Exception {
     byte[] photo = TestServer.jpeg(64, 48);
     assertError(
-        t.post("/api/stylize?style=nope", "image/jpeg", photo), 404, "unknown style 'nope'");
+        t.postRefusable("/api/stylize?style=nope", "image/jpeg", photo),
+        404,
+        "unknown style 'nope'");
     assertError(t.post("/api/stylize", "image/jpeg", photo), 400, "'style' parameter is missing");
     assertError(
         t.post("/api/stylize?style=starry_night", "text/plain", "hello".getBytes()),
