@@ -14,6 +14,7 @@ import dev.restyle.ingest.kafka.KafkaFaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,27 +98,36 @@ class KafkaSignalTest {
     ProcessBuilder builder =
         new ProcessBuilder(
                 ChildJvm.command(
-                    "512m",
-                    Main.class,
-                    "kafka",
-                    "--bootstrap",
-                    broker.bootstrap(),
-                    "--in",
-                    name + ".in",
-                    "--out",
-                    name + ".out",
-                    "--group",
-                    name,
-                    "--style",
-                    "tiny",
-                    "--commit-interval-ms",
-                    "200",
-                    "--stats-interval-s",
-                    "0"))
+                    "512m", Main.class, kafkaArgs(broker, name, "--commit-interval-ms", "200")))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("RESTYLE_HOME", HOME.styles().getParent().toString());
     return builder.start();
+  }
+
+  /**
+   * {@code restyle kafka} from NAME.in to NAME.out in group NAME with the tiny style and no stats
+   * lines, then {@code extra}.
+   */
+  private static String[] kafkaArgs(KafkaBroker broker, String name, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "kafka",
+                "--bootstrap",
+                broker.bootstrap(),
+                "--in",
+                name + ".in",
+                "--out",
+                name + ".out",
+                "--group",
+                name,
+                "--style",
+                "tiny",
+                "--stats-interval-s",
+                "0"));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
   }
 
   private static long committedTotal(KafkaBroker broker, String group) throws Exception {
@@ -170,21 +180,7 @@ class KafkaSignalTest {
     sending.get(60, TimeUnit.SECONDS);
     CliRun rest =
         CliRun.of(
-            "kafka",
-            "--bootstrap",
-            broker.bootstrap(),
-            "--in",
-            name + ".in",
-            "--out",
-            name + ".out",
-            "--group",
-            name,
-            "--style",
-            "tiny",
-            "--max-frames",
-            String.valueOf(STREAMS * FRAMES - published),
-            "--stats-interval-s",
-            "0");
+            kafkaArgs(broker, name, "--max-frames", String.valueOf(STREAMS * FRAMES - published)));
     assertEquals(0, rest.exitCode(), rest.err());
     List<ConsumerRecord<String, byte[]>> all =
         broker.read(name + ".out", STREAMS * FRAMES, Duration.ofSeconds(30), false);
