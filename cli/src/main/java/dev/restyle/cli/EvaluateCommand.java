@@ -75,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--loss-network",
-      description = "random-pyramid or vgg16 (default: the first network's)")
+      description = "random-pyramid, random-cascade or vgg16 (default: the first network's)")
   String lossNetwork;
 
   @Option(

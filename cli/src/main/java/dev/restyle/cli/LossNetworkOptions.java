@@ -14,7 +14,9 @@ final class LossNetworkOptions {
   @Option(
       names = "--loss-network",
       description =
-          "random-pyramid (no download, default) or vgg16 (torchvision's ImageNet weights)")
+          "random-pyramid (no download, default), random-cascade (no download; its levels feed"
+              + " each other, so coarse ones see how strokes are arranged) or vgg16 (torchvision's"
+              + " ImageNet weights)")
   String lossNetwork;
 
   @Option(

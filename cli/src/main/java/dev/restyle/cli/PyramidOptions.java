@@ -36,6 +36,7 @@ final class PyramidOptions {
         depth == null ? d.depth() : depth,
         deepFrom == null ? d.deepFromLevel() : deepFrom,
         d.contentLevel(),
-        d.seed());
+        d.seed(),
+        false);
   }
 }

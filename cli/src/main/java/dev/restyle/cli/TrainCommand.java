@@ -115,6 +115,13 @@ final class TrainCommand implements Callable<Integer> {
   Integer holdout;
 
   @Option(
+      names = "--slices",
+      description =
+          "sliced Wasserstein loss: random directions per layer and step (default 16; 0: one per"
+              + " channel, slower)")
+  Integer slices;
+
+  @Option(
       names = "--clip-gradient",
       description =
           "scale gradients whose global norm is above this down to it (default 0: off); steps"
@@ -254,6 +261,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("edgeKernel", edgeKernel);
     options.put("separable", separable);
     options.put("holdout", holdout);
+    options.put("slices", slices);
     options.put("gradientClip", clipGradient);
     options.put("distillation", distillation);
     options.put("initFrom", initFrom);

@@ -1,5 +1,6 @@
 package dev.restyle.trainer;
 
+import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.util.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class ModelCard {
             | style image | `%s` (SHA-256 `%s`) |
             | training photos | `%s`, the last %d in name order held out |
             | architecture | Johnson et al. 2016 transformation network, %s, %,d parameters |
-            | loss network | `%s`, %s style loss |
+            | loss network | `%s`, %s |
             | steps | %d, batch %d, random %d px crops |
             | optimiser | Adam, learning rate %g |
             | loss weights | content %g, style %g, total variation %g (style image at %d px) |
@@ -57,7 +58,7 @@ final class ModelCard {
             config.architecture(),
             parameters,
             config.lossNetwork(),
-            config.styleLoss(),
+            styleLossText(config),
             config.steps(),
             config.batchSize(),
             config.cropSize(),
@@ -118,5 +119,16 @@ final class ModelCard {
               lastPixelDistance);
     }
     Files.writeString(card, text);
+  }
+
+  /** The style loss, with its directions per step where it draws them. */
+  private static String styleLossText(TrainConfig config) {
+    if (config.styleLossKind() != StyleLoss.SLICED_WASSERSTEIN) {
+      return config.styleLoss() + " style loss";
+    }
+    return config.styleLoss()
+        + " style loss, "
+        + (config.slices() == 0 ? "one direction per channel" : config.slices() + " directions")
+        + " per layer and step";
   }
 }

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * @param contentWeight weight of the content loss
  * @param styleWeight weight of the style loss
  * @param tvWeight weight of the total-variation loss
- * @param lossNetwork {@code random-pyramid} (no download) or {@code vgg16}
+ * @param lossNetwork {@code random-pyramid} or {@code random-cascade} (no download) or {@code
+ *     vgg16}
  * @param vggWeights explicit path of torchvision's vgg16 weights, or null for the cache
  * @param width width multiplier of the style network
  * @param residualBlocks residual blocks of the style network
@@ -55,6 +56,9 @@ import java.util.regex.Pattern;
  *     evaluation (null: 0, what configs written before the split mean)
  * @param styleLoss how style layers are compared: {@code sliced-wasserstein} or {@code gram} (null:
  *     gram, what configs written before the sliced Wasserstein loss mean)
+ * @param slices random directions per layer and step of the sliced Wasserstein loss (0 or null: one
+ *     per channel of the layer, what configs written before the choice mean); fewer cost less per
+ *     step for a noisier estimate
  * @param gradientClip largest global gradient norm an update may use; larger ones are scaled down
  *     to it (0 or null: no clipping). Steps with a non-finite loss or gradient are always skipped
  * @param distillation train by reproducing a trained teacher's output (null: the usual training)
@@ -89,6 +93,7 @@ public record TrainConfig(
     Boolean separable,
     Integer holdout,
     String styleLoss,
+    Integer slices,
     Double gradientClip,
     Distillation distillation,
     String initFrom,
@@ -98,6 +103,9 @@ public record TrainConfig(
 
   /** Photos held out of training unless a config says otherwise. */
   public static final int DEFAULT_HOLDOUT = 30;
+
+  /** Sliced Wasserstein directions per layer and step of new configs. */
+  public static final int DEFAULT_SLICES = 16;
 
   /** Gradient norm clip of new configs. */
   public static final double DEFAULT_GRADIENT_CLIP = 0;
@@ -111,6 +119,7 @@ public record TrainConfig(
     holdout = holdout == null ? 0 : holdout;
     // ... and before the sliced Wasserstein style loss, with Gram matrices.
     styleLoss = styleLoss == null ? StyleLoss.GRAM.id() : styleLoss;
+    slices = slices == null ? 0 : slices;
     gradientClip = gradientClip == null ? 0.0 : gradientClip;
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
@@ -171,6 +180,9 @@ public record TrainConfig(
       StyleLoss.parse(styleLoss);
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
+    }
+    if (slices < 0) {
+      problems.add("slices must be zero (one per channel) or a positive count, got " + slices);
     }
     if (!(gradientClip >= 0) || gradientClip.isInfinite()) {
       problems.add("gradientClip must be zero (off) or a positive norm, got " + gradientClip);
@@ -281,6 +293,7 @@ public record TrainConfig(
         null,
         DEFAULT_HOLDOUT,
         StyleLoss.SLICED_WASSERSTEIN.id(),
+        DEFAULT_SLICES,
         DEFAULT_GRADIENT_CLIP,
         null,
         null,
@@ -317,8 +330,9 @@ public record TrainConfig(
 
   /**
    * Reads a YAML config; fields it leaves out take the defaults of {@link #defaults} (output:
-   * {@code runs/NAME}), except {@code holdout}: a config without it was written before the held-out
-   * split and trained on every photo, so it reads as 0.
+   * {@code runs/NAME}), except those added after the first configs were written, which read as what
+   * such configs meant: {@code holdout} 0 (trained on every photo), {@code slices} 0 (one direction
+   * per channel) and {@code gradientClip} 0.
    */
   public static TrainConfig readYaml(Path path) throws IOException {
     JsonNode given = YAML.readTree(path.toFile());
@@ -326,7 +340,8 @@ public record TrainConfig(
       throw new IOException(path + ": a training config must be a YAML mapping of fields");
     }
     ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
-    merged.remove(List.of("name", "style", "photos", "output", "holdout", "gradientClip"));
+    merged.remove(
+        List.of("name", "style", "photos", "output", "holdout", "slices", "gradientClip"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());

@@ -116,7 +116,8 @@ public final class Trainer {
                 lossNetwork,
                 ImageTensors.toTensor(styleImage, manager).expandDims(0),
                 config.lossWeights(),
-                config.styleLossKind());
+                config.styleLossKind(),
+                config.slices());
         Adam adam = new Adam(manager, config.learningRate());
         LossLog log = new LossLog(out.resolve("losses.csv"), start)) {
       if (resume != null) {

@@ -132,6 +132,33 @@ class TrainConfigTest {
   }
 
   @Test
+  void configsWrittenBeforeSlicesReadAsOneDirectionPerChannel() throws IOException {
+    TrainConfig config = TrainConfig.defaults("wave", style, photos);
+    assertEquals(TrainConfig.DEFAULT_SLICES, config.slices());
+    String old = config.toJson().replace(",\"slices\":16", "");
+    assertFalse(old.contains("slices"), old);
+    assertEquals(0, TrainConfig.fromJson(old).slices());
+
+    Path yaml = dir.resolve("old.yaml");
+    config.writeYaml(yaml);
+    String text = Files.readString(yaml);
+    assertTrue(text.contains("slices: 16"), "saved in config.yaml: " + text);
+    Files.writeString(yaml, text.replace("slices: 16\n", ""));
+    assertEquals(0, TrainConfig.readYaml(yaml).slices());
+  }
+
+  @Test
+  void negativeSlicesAreRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(sample()).set("slices", -1).build());
+    assertTrue(
+        e.getMessage().contains("slices must be zero (one per channel) or a positive count"),
+        e.getMessage());
+  }
+
+  @Test
   void negativeHoldoutIsRefused() {
     IllegalArgumentException e =
         assertThrows(

@@ -8,8 +8,9 @@ import java.util.List;
 /** Builds a loss network by name: what configs and command lines refer to. */
 public final class LossNetworks {
   public static final String RANDOM_PYRAMID = "random-pyramid";
+  public static final String RANDOM_CASCADE = "random-cascade";
   public static final String VGG16 = "vgg16";
-  public static final List<String> NAMES = List.of(RANDOM_PYRAMID, VGG16);
+  public static final List<String> NAMES = List.of(RANDOM_PYRAMID, RANDOM_CASCADE, VGG16);
 
   private LossNetworks() {}
 
@@ -27,6 +28,7 @@ public final class LossNetworks {
       String name, Path vggWeights, RandomPyramidSpec pyramid, Device device) throws IOException {
     return switch (name) {
       case RANDOM_PYRAMID -> new RandomPyramidLossNetwork(pyramid, device);
+      case RANDOM_CASCADE -> new RandomPyramidLossNetwork(pyramid.withCascade(true), device);
       case VGG16 -> Vgg16LossNetwork.official(vggWeights, device);
       default ->
           throw new IllegalArgumentException(

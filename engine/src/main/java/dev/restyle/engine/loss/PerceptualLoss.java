@@ -47,6 +47,17 @@ public final class PerceptualLoss implements AutoCloseable {
    */
   public PerceptualLoss(
       LossNetwork network, NDArray style, LossWeights weights, StyleLoss styleLoss) {
+    this(network, style, weights, styleLoss, 0);
+  }
+
+  /**
+   * As {@link #PerceptualLoss(LossNetwork, NDArray, LossWeights, StyleLoss)}, with {@code slices}
+   * random directions per layer and draw for the sliced Wasserstein loss (0: one per channel).
+   * Fewer directions cost less per step (sorting dominates) for a noisier estimate of the same
+   * distance: what training, which draws new directions every step, can afford.
+   */
+  public PerceptualLoss(
+      LossNetwork network, NDArray style, LossWeights weights, StyleLoss styleLoss, int slices) {
     this.network = network;
     this.weights = weights;
     this.styleLoss = styleLoss;
@@ -56,7 +67,7 @@ public final class PerceptualLoss implements AutoCloseable {
       input.attach(scope);
       List<NDArray> features = network.extract(input).style();
       if (styleLoss == StyleLoss.SLICED_WASSERSTEIN) {
-        sliced = new SlicedWasserstein(features, manager, SLICE_SEED);
+        sliced = new SlicedWasserstein(features, manager, SLICE_SEED, slices);
         for (int i = 0; i < features.size(); i++) {
           styleEnergy.add(sliced.energy(i));
         }

@@ -33,6 +33,14 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
   /** Per kernel size, the deeper stack used from {@code deepFromLevel} on. */
   private final List<List<NDArray>> deepBranches = new ArrayList<>();
 
+  /**
+   * With {@link RandomPyramidSpec#cascade}: per kernel size, the layers used from level 1 on, whose
+   * first layer reads the image level and the previous level's features.
+   */
+  private final List<List<NDArray>> cascadeBranches = new ArrayList<>();
+
+  private final List<List<NDArray>> cascadeDeepBranches = new ArrayList<>();
+
   /** Structure-only content branch: zero-mean 3x3 filters (blind to flat colour), then a 3x3. */
   private final List<NDArray> contentBranch = new ArrayList<>();
 
@@ -44,12 +52,23 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     this.manager = NDManager.newBaseManager(device);
     SplittableRandom random = new SplittableRandom(spec.seed());
     for (int kernel : spec.kernels()) {
-      branches.add(branch(random, kernel, 1));
+      branches.add(branch(random, kernel, 1, 3));
       deepBranches.add(
-          spec.depth() > 1 ? branch(random, kernel, spec.depth()) : branches.getLast());
+          spec.depth() > 1 ? branch(random, kernel, spec.depth(), 3) : branches.getLast());
     }
     contentBranch.add(zeroMean(heNormal(random, spec.maps(), 3, 3)));
     contentBranch.add(heNormal(random, spec.maps(), spec.maps(), 3));
+    if (spec.cascade()) {
+      // Drawn after the plain filters, so those stay what they are without the cascade.
+      int in = 3 + spec.maps();
+      for (int kernel : spec.kernels()) {
+        cascadeBranches.add(branch(random, kernel, 1, in));
+        cascadeDeepBranches.add(
+            spec.depth() > 1
+                ? branch(random, kernel, spec.depth(), in)
+                : cascadeBranches.getLast());
+      }
+    }
     this.mean = manager.create(MEAN, new Shape(1, 3, 1, 1)).mul(255f);
     this.std = manager.create(STD, new Shape(1, 3, 1, 1)).mul(255f);
   }
@@ -59,9 +78,9 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     return new RandomPyramidLossNetwork(RandomPyramidSpec.DEFAULT, device);
   }
 
-  private List<NDArray> branch(SplittableRandom random, int kernel, int depth) {
+  private List<NDArray> branch(SplittableRandom random, int kernel, int depth, int inputs) {
     List<NDArray> layers = new ArrayList<>();
-    int in = 3;
+    int in = inputs;
     for (int d = 0; d < depth; d++) {
       layers.add(heNormal(random, spec.maps(), in, d == depth - 1 ? kernel : 3));
       in = spec.maps();
@@ -89,7 +108,7 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
 
   @Override
   public String name() {
-    return "random-pyramid";
+    return spec.cascade() ? LossNetworks.RANDOM_CASCADE : LossNetworks.RANDOM_PYRAMID;
   }
 
   @Override
@@ -97,6 +116,7 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     NDArray level = images.sub(mean).div(std);
     List<NDArray> style = new ArrayList<>();
     List<NDArray> content = new ArrayList<>();
+    NDArray previous = null;
     for (int l = 0; l < spec.levels(); l++) {
       if (l > 0) {
         if (level.getShape().get(2) < 8 || level.getShape().get(3) < 8) {
@@ -104,13 +124,25 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
         }
         level = Ops.gaussianHalve(level);
       }
-      for (List<NDArray> layers : l >= spec.deepFromLevel() ? deepBranches : branches) {
-        NDArray x = level;
+      boolean deep = l >= spec.deepFromLevel();
+      boolean cascading = spec.cascade() && l > 0;
+      NDArray input = cascading ? level.concat(Ops.gaussianHalve(previous), 1) : level;
+      List<List<NDArray>> stacks =
+          cascading
+              ? (deep ? cascadeDeepBranches : cascadeBranches)
+              : (deep ? deepBranches : branches);
+      List<NDArray> outputs = new ArrayList<>();
+      for (List<NDArray> layers : stacks) {
+        NDArray x = input;
         for (NDArray weight : layers) {
           x = Ops.relu(Ops.reflectConv(x, weight, null, 1));
         }
-        style.add(x);
+        outputs.add(x);
       }
+      style.addAll(outputs);
+      // The first (smallest-kernel) branch carries on to the next level: all of them would
+      // double the cost of the next level's convolutions.
+      previous = outputs.getFirst();
       if (l == spec.contentLevel()) {
         NDArray x = level;
         for (NDArray weight : contentBranch) {

@@ -14,6 +14,9 @@ import java.util.Arrays;
  *     (deep stacks at full resolution cost much and add little there)
  * @param contentLevel pyramid level whose features define content
  * @param seed seed of the random filters (the network is a pure function of this record)
+ * @param cascade whether each level's branches also see the previous level's rectified features,
+ *     blurred and halved (a random hierarchy, like the stages of VGG), not only the image at that
+ *     level: coarse levels then measure how fine strokes are arranged, not just blurred colour
  */
 public record RandomPyramidSpec(
     int levels,
@@ -22,11 +25,15 @@ public record RandomPyramidSpec(
     int depth,
     int deepFromLevel,
     int contentLevel,
-    long seed) {
+    long seed,
+    boolean cascade) {
 
   /** The default: measured in docs/loss-networks.md. */
   public static final RandomPyramidSpec DEFAULT =
-      new RandomPyramidSpec(5, new int[] {3, 5}, 64, 2, 2, 1, 20170524L);
+      new RandomPyramidSpec(5, new int[] {3, 5}, 64, 2, 2, 1, 20170524L, false);
+
+  /** {@link #DEFAULT} with {@link #cascade}: the {@code random-cascade} loss network. */
+  public static final RandomPyramidSpec CASCADE = DEFAULT.withCascade(true);
 
   public RandomPyramidSpec {
     if (levels < 1 || levels > 8) {
@@ -45,6 +52,12 @@ public record RandomPyramidSpec(
     kernels = kernels.clone();
   }
 
+  /** This shape with or without {@link #cascade}. */
+  public RandomPyramidSpec withCascade(boolean on) {
+    return new RandomPyramidSpec(
+        levels, kernels, maps, depth, deepFromLevel, contentLevel, seed, on);
+  }
+
   @Override
   public int[] kernels() {
     return kernels.clone();
@@ -59,18 +72,31 @@ public record RandomPyramidSpec(
         && depth == s.depth
         && deepFromLevel == s.deepFromLevel
         && contentLevel == s.contentLevel
-        && seed == s.seed;
+        && seed == s.seed
+        && cascade == s.cascade;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(kernels) * 31 + Long.hashCode(seed) + levels * 7 + maps + depth;
+    return Arrays.hashCode(kernels) * 31
+        + Long.hashCode(seed)
+        + levels * 7
+        + maps
+        + depth
+        + (cascade ? 1 : 0);
   }
 
   @Override
   public String toString() {
-    return "levels=%d kernels=%s maps=%d depth=%d deepFromLevel=%d contentLevel=%d seed=%d"
+    return "levels=%d kernels=%s maps=%d depth=%d deepFromLevel=%d contentLevel=%d seed=%d cascade=%b"
         .formatted(
-            levels, Arrays.toString(kernels), maps, depth, deepFromLevel, contentLevel, seed);
+            levels,
+            Arrays.toString(kernels),
+            maps,
+            depth,
+            deepFromLevel,
+            contentLevel,
+            seed,
+            cascade);
   }
 }

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PerceptualLossTest {
   private static final RandomPyramidSpec SMALL =
-      new RandomPyramidSpec(3, new int[] {3}, 8, 2, 1, 1, 1);
+      new RandomPyramidSpec(3, new int[] {3}, 8, 2, 1, 1, 1, false);
   private static final LossWeights WEIGHTS = new LossWeights(1, 10, 1);
 
   private static final StyleLoss SW = StyleLoss.SLICED_WASSERSTEIN;
@@ -172,6 +173,49 @@ class PerceptualLossTest {
       };
 
   @Test
+  void oneSlicePerChannelIsWhatZeroSlicesMean() {
+    NDArray style = tensor(TestImages.stripes(24, 24, 4));
+    NDArray photo = tensor(TestImages.photo(24, 24, 2));
+    try (PerceptualLoss all = new PerceptualLoss(PIXELS, style, WEIGHTS, SW, 0);
+        PerceptualLoss three = new PerceptualLoss(PIXELS, style, WEIGHTS, SW, 3)) {
+      List<NDArray> targets = all.contentTargets(photo);
+      for (long draw = 0; draw < 3; draw++) {
+        assertEquals(
+            all.compute(photo, targets, draw).style().getFloat(),
+            three.compute(photo, targets, draw).style().getFloat(),
+            0f,
+            "draw " + draw);
+      }
+    }
+  }
+
+  @Test
+  void fewerSlicesEstimateTheSameDistance() {
+    // Averaged over many draws, one direction per step measures what three per step do: the
+    // directions are drawn from the same distribution, only fewer at a time.
+    NDArray style = tensor(TestImages.stripes(24, 24, 4));
+    NDArray photo = tensor(TestImages.photo(24, 24, 2));
+    try (PerceptualLoss all = new PerceptualLoss(PIXELS, style, WEIGHTS, SW, 0);
+        PerceptualLoss one = new PerceptualLoss(PIXELS, style, WEIGHTS, SW, 1)) {
+      List<NDArray> targets = all.contentTargets(photo);
+      double sumAll = 0;
+      double sumOne = 0;
+      double smallest = Double.MAX_VALUE;
+      double largest = 0;
+      int draws = 400;
+      for (long draw = 0; draw < draws; draw++) {
+        sumAll += all.compute(photo, targets, draw).style().getFloat();
+        float single = one.compute(photo, targets, draw).style().getFloat();
+        sumOne += single;
+        smallest = Math.min(smallest, single);
+        largest = Math.max(largest, single);
+      }
+      assertEquals(sumAll / draws, sumOne / draws, 0.1 * sumAll / draws);
+      assertTrue(largest > 2 * smallest, "single directions differ: " + smallest + ".." + largest);
+    }
+  }
+
+  @Test
   void slicedWassersteinSeesWhatMeansAndCovariancesMiss() {
     // Uniform noise and Gaussian noise of the same mean and variance per channel: alike for Gram
     // matrices (second order), different distributions for sliced Wasserstein.
@@ -187,8 +231,9 @@ class PerceptualLossTest {
     }
   }
 
-  @Test
-  void slicedWassersteinGradientMatchesFiniteDifferences() {
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void slicedWassersteinGradientMatchesFiniteDifferences(int slices) {
     // A batch of two images of another size than the style: the path training takes. Sorting makes
     // the loss piecewise quadratic, so nudging one pixel can swap two sorted values and bend a
     // one-coordinate difference quotient (that made an earlier version of this test flaky). The
@@ -198,7 +243,8 @@ class PerceptualLossTest {
     SplittableRandom random = new SplittableRandom(20261125);
     NDArray style = tensor(TestImages.stripes(24, 24, 4));
     NDArray x = manager.create(uniform(random, 2 * 3 * 16 * 16, 255), new Shape(2, 3, 16, 16));
-    try (PerceptualLoss loss = new PerceptualLoss(PIXELS, style, new LossWeights(0, 1, 0), SW)) {
+    try (PerceptualLoss loss =
+        new PerceptualLoss(PIXELS, style, new LossWeights(0, 1, 0), SW, slices)) {
       List<NDArray> targets = loss.contentTargets(x);
       x.setRequiresGradient(true);
       float[] gradient;
@@ -290,7 +336,7 @@ class PerceptualLossTest {
   void pyramidStopsBeforeLevelsGetTooSmall() {
     try (RandomPyramidLossNetwork deep =
         new RandomPyramidLossNetwork(
-            new RandomPyramidSpec(6, new int[] {3, 5}, 4, 1, 6, 0, 3), Device.cpu())) {
+            new RandomPyramidSpec(6, new int[] {3, 5}, 4, 1, 6, 0, 3, false), Device.cpu())) {
       LossNetwork.Features f = deep.extract(manager.randomUniform(0, 255, new Shape(1, 3, 20, 36)));
       // Levels of 20, 10 and 5 rows: a level under 8 pixels is not halved again.
       List<Long> heights = f.style().stream().map(a -> a.getShape().get(2)).toList();
