@@ -150,17 +150,23 @@ class MainTest {
             args(
                 "train --style {} --photos {} --name cli-tiny --output {} --steps 2 --crop-size 32"
                     + " --style-size 32 --batch-size 1 --width 0.25 --residual-blocks 1"
-                    + " --checkpoint-every 2 --preview-every 2 --holdout 1",
+                    + " --checkpoint-every 2 --preview-every 2 --holdout 1"
+                    + " --loss-network random-cascade --slices 4",
                 style,
                 photos,
                 run));
     assertEquals(0, first.exitCode(), first.errors().toString());
     assertTrue(first.out().contains("trained cli-tiny"), first.out());
+    String card = Files.readString(run.resolve("cli-tiny.md"));
+    assertTrue(
+        card.contains("`random-cascade`, sliced-wasserstein style loss, 4 directions per layer"),
+        card);
     assertTrue(
         Files.isRegularFile(HOME.styles().resolve("cli-tiny.rsn")), "installed in the user styles");
     Path checkpoint = run.resolve("checkpoint.ckpt");
     assertEquals(0.25, Checkpoint.load(checkpoint).config().width());
     assertEquals(1, Checkpoint.load(checkpoint).config().holdout());
+    assertEquals(4, Checkpoint.load(checkpoint).config().slices());
 
     CliRun finished = CliRun.of("train", "--resume", checkpoint.toString());
     finished.assertUserError("restyle train:", "pass --steps");
