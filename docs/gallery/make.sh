@@ -21,7 +21,7 @@ for content in chicago amber; do
     sheet+=(-label "$style" "$out/$content-$style.jpg")
   done
 done
-montage "${sheet[@]}" -tile "$(($(wc -w <<< "$styles") + 1))x" -geometry 240x240+3+3 -pointsize 13 \
+montage "${sheet[@]}" -tile "$(($(wc -w <<< "$styles") + 1))x" -geometry 240x240+3+3 -font DejaVu-Sans -pointsize 13 \
   "$out/gallery.jpg"
 # the slow method, our quality reference (about 12 minutes on 2 busy cores, sliced Wasserstein)
 [[ -n "${SKIP_OPTIMIZE:-}" ]] || ./restyle optimize "$data/content/chicago.jpg" "$data/styles/starry_night.jpg" \

@@ -23,9 +23,8 @@ import java.util.SplittableRandom;
  * <p>A coarse level of the image pyramid has lost the fine strokes: it sees blurred colour, not how
  * the strokes are laid out (Starry Night's swirls are fine strokes arranged in large curves). With
  * {@link RandomPyramidSpec#cascade} (the {@code random-cascade} loss network) every level from 1 on
- * also reads the previous level's rectified features, blurred and halved, as the stages of VGG
- * do: the stroke responses of the fine levels pass up, and the coarse levels measure their
- * arrangement.
+ * also reads the previous level's rectified features, blurred and halved, as the stages of VGG do:
+ * the stroke responses of the fine levels pass up, and the coarse levels measure their arrangement.
  */
 public final class RandomPyramidLossNetwork implements LossNetwork {
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
