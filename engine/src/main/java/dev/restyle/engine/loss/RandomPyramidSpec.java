@@ -32,9 +32,6 @@ public record RandomPyramidSpec(
   public static final RandomPyramidSpec DEFAULT =
       new RandomPyramidSpec(5, new int[] {3, 5}, 64, 2, 2, 1, 20170524L, false);
 
-  /** {@link #DEFAULT} with {@link #cascade}: the {@code random-cascade} loss network. */
-  public static final RandomPyramidSpec CASCADE = DEFAULT.withCascade(true);
-
   public RandomPyramidSpec {
     if (levels < 1 || levels > 8) {
       throw new IllegalArgumentException("levels must be between 1 and 8, got " + levels);

@@ -165,7 +165,13 @@ class DamagedFileTest {
       assertEquals(InputDamage.Kind.CONCEALED, d.kind(), d.toString());
       assertEquals(originalTimestamps.get((int) d.frame()), d.ptsMicros(), "position: " + d);
       assertTrue(d.frame() >= FRAMES / 4, "in the noisy second half: " + d);
-      assertTrue(d.detail().startsWith("[h264]"), "FFmpeg's words: " + d);
+      // FFmpeg's words where its error was logged on the reading thread; the H.264 decoder's
+      // frame threads sometimes log it on their own, and then the frame's corrupt flag is all
+      // there is (seen once in a full test run).
+      assertTrue(
+          d.detail().startsWith("[h264]")
+              || d.detail().equals("the decoder flagged the frame as corrupt"),
+          "FFmpeg's words or the corrupt flag: " + d);
     }
   }
 }
