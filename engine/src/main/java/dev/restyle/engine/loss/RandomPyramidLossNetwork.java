@@ -57,23 +57,12 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
     this.spec = spec;
     this.manager = NDManager.newBaseManager(device);
     SplittableRandom random = new SplittableRandom(spec.seed());
-    for (int kernel : spec.kernels()) {
-      branches.add(branch(random, kernel, 1, 3));
-      deepBranches.add(
-          spec.depth() > 1 ? branch(random, kernel, spec.depth(), 3) : branches.getLast());
-    }
+    addBranches(random, 3, branches, deepBranches);
     contentBranch.add(zeroMean(heNormal(random, spec.maps(), 3, 3)));
     contentBranch.add(heNormal(random, spec.maps(), spec.maps(), 3));
     if (spec.cascade()) {
       // Drawn after the plain filters, so those stay what they are without the cascade.
-      int in = 3 + spec.maps();
-      for (int kernel : spec.kernels()) {
-        cascadeBranches.add(branch(random, kernel, 1, in));
-        cascadeDeepBranches.add(
-            spec.depth() > 1
-                ? branch(random, kernel, spec.depth(), in)
-                : cascadeBranches.getLast());
-      }
+      addBranches(random, 3 + spec.maps(), cascadeBranches, cascadeDeepBranches);
     }
     this.mean = manager.create(MEAN, new Shape(1, 3, 1, 1)).mul(255f);
     this.std = manager.create(STD, new Shape(1, 3, 1, 1)).mul(255f);
@@ -82,6 +71,18 @@ public final class RandomPyramidLossNetwork implements LossNetwork {
   /** The offline default. */
   public static RandomPyramidLossNetwork standard(Device device) {
     return new RandomPyramidLossNetwork(RandomPyramidSpec.DEFAULT, device);
+  }
+
+  /**
+   * Per kernel size, a single layer into {@code single} and a stack of {@code depth} layers into
+   * {@code deep} (the same layer when the depth is 1), reading {@code inputs} channels.
+   */
+  private void addBranches(
+      SplittableRandom random, int inputs, List<List<NDArray>> single, List<List<NDArray>> deep) {
+    for (int kernel : spec.kernels()) {
+      single.add(branch(random, kernel, 1, inputs));
+      deep.add(spec.depth() > 1 ? branch(random, kernel, spec.depth(), inputs) : single.getLast());
+    }
   }
 
   private List<NDArray> branch(SplittableRandom random, int kernel, int depth, int inputs) {
