@@ -47,16 +47,26 @@ class TrainConfigTest {
   void configsWrittenBeforeTheHoldoutReadAsTrainingOnEveryPhoto() throws IOException {
     TrainConfig config = TrainConfig.defaults("wave", style, photos);
     assertEquals(TrainConfig.DEFAULT_HOLDOUT, config.holdout());
-    String old = config.toJson().replace(",\"holdout\":30", "");
-    assertFalse(old.contains("holdout"), old);
-    assertEquals(config.withHoldout(0), TrainConfig.fromJson(old));
+    WrittenBefore old = writtenWithout(config, "holdout", "30");
+    assertEquals(config.withHoldout(0), old.json());
+    assertEquals(0, old.yaml().holdout());
+  }
+
+  /** A config as read from its JSON and its YAML once the field is taken out of both. */
+  private record WrittenBefore(TrainConfig json, TrainConfig yaml) {}
+
+  /** {@code config} read back as a config written before {@code field} existed would be. */
+  private WrittenBefore writtenWithout(TrainConfig config, String field, String value)
+      throws IOException {
+    String json = config.toJson().replace(",\"" + field + "\":" + value, "");
+    assertFalse(json.contains(field), json);
 
     Path yaml = dir.resolve("old.yaml");
     config.writeYaml(yaml);
     String text = Files.readString(yaml);
-    assertTrue(text.contains("holdout: 30"), "saved in config.yaml: " + text);
-    Files.writeString(yaml, text.replace("holdout: 30\n", ""));
-    assertEquals(0, TrainConfig.readYaml(yaml).holdout());
+    assertTrue(text.contains(field + ": " + value), "saved in config.yaml: " + text);
+    Files.writeString(yaml, text.replace(field + ": " + value + "\n", ""));
+    return new WrittenBefore(TrainConfig.fromJson(json), TrainConfig.readYaml(yaml));
   }
 
   @Test
@@ -135,16 +145,9 @@ class TrainConfigTest {
   void configsWrittenBeforeSlicesReadAsOneDirectionPerChannel() throws IOException {
     TrainConfig config = TrainConfig.defaults("wave", style, photos);
     assertEquals(TrainConfig.DEFAULT_SLICES, config.slices());
-    String old = config.toJson().replace(",\"slices\":16", "");
-    assertFalse(old.contains("slices"), old);
-    assertEquals(0, TrainConfig.fromJson(old).slices());
-
-    Path yaml = dir.resolve("old.yaml");
-    config.writeYaml(yaml);
-    String text = Files.readString(yaml);
-    assertTrue(text.contains("slices: 16"), "saved in config.yaml: " + text);
-    Files.writeString(yaml, text.replace("slices: 16\n", ""));
-    assertEquals(0, TrainConfig.readYaml(yaml).slices());
+    WrittenBefore old = writtenWithout(config, "slices", "16");
+    assertEquals(0, old.json().slices());
+    assertEquals(0, old.yaml().slices());
   }
 
   @Test
