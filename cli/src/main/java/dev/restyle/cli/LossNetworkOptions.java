@@ -27,8 +27,9 @@ final class LossNetworkOptions {
   @Option(
       names = "--style-loss",
       description =
-          "how style is compared: sliced-wasserstein (whole feature distributions, default) or"
-              + " gram (centred Gram matrices and means)")
+          "how style is compared: sliced-wasserstein (whole feature distributions, default),"
+              + " gram (centred Gram matrices and means) or mrf (sliced Wasserstein plus"
+              + " nearest-neighbour matching of the coarser layers: the style's shapes)")
   String styleLoss;
 
   StyleLoss styleLoss() {

@@ -123,7 +123,7 @@ final class ModelCard {
 
   /** The style loss, with its directions per step where it draws them. */
   private static String styleLossText(TrainConfig config) {
-    if (config.styleLossKind() != StyleLoss.SLICED_WASSERSTEIN) {
+    if (config.styleLossKind() == StyleLoss.GRAM) {
       return config.styleLoss() + " style loss";
     }
     return config.styleLoss()

@@ -32,6 +32,11 @@ public final class PerceptualLoss implements AutoCloseable {
   private final LossWeights weights;
   private final StyleLoss styleLoss;
   private final SlicedWasserstein sliced;
+
+  /** With {@link StyleLoss#MRF}: nearest-neighbour matching of the layers from {@link #mrfFrom}. */
+  private final NearestFeatures nearest;
+
+  private final int mrfFrom;
   private long draws;
   private final NDManager manager;
   private final List<NDArray> styleGrams = new ArrayList<>();
@@ -66,7 +71,12 @@ public final class PerceptualLoss implements AutoCloseable {
       NDArray input = style.duplicate();
       input.attach(scope);
       List<NDArray> features = network.extract(input).style();
-      if (styleLoss == StyleLoss.SLICED_WASSERSTEIN) {
+      mrfFrom = features.size() / 2;
+      nearest =
+          styleLoss == StyleLoss.MRF
+              ? new NearestFeatures(features.subList(mrfFrom, features.size()), manager)
+              : null;
+      if (styleLoss != StyleLoss.GRAM) {
         sliced = new SlicedWasserstein(features, manager, SLICE_SEED, slices);
         for (int i = 0; i < features.size(); i++) {
           styleEnergy.add(sliced.energy(i));
@@ -155,6 +165,10 @@ public final class PerceptualLoss implements AutoCloseable {
     NDArray style = output.getManager().zeros(new Shape());
     for (int i = 0; sliced != null && i < styleEnergy.size(); i++) {
       NDArray distance = sliced.distance(i, features.style().get(i), draw);
+      style = style.add(distance.div(styleEnergy.get(i)));
+    }
+    for (int i = mrfFrom; nearest != null && i < styleEnergy.size(); i++) {
+      NDArray distance = nearest.distance(i - mrfFrom, features.style().get(i));
       style = style.add(distance.div(styleEnergy.get(i)));
     }
     for (int i = 0; i < styleGrams.size(); i++) {

@@ -17,7 +17,14 @@ public enum StyleLoss {
    * sorted and compared value by value, so every marginal along those directions must match, not
    * just its first two moments.
    */
-  SLICED_WASSERSTEIN("sliced-wasserstein");
+  SLICED_WASSERSTEIN("sliced-wasserstein"),
+
+  /**
+   * {@link #SLICED_WASSERSTEIN} on every layer, plus nearest-neighbour matching (the MRF loss of Li
+   * and Wand 2016) on the coarser half of the layers: every coarse feature pixel must look like
+   * some pixel of the style image's, so the style's shapes come through, not only its statistics.
+   */
+  MRF("mrf");
 
   private final String id;
 

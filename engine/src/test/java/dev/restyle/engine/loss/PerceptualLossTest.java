@@ -218,7 +218,9 @@ class PerceptualLossTest {
   @Test
   void slicedWassersteinSeesWhatMeansAndCovariancesMiss() {
     // Uniform noise and Gaussian noise of the same mean and variance per channel: alike for Gram
-    // matrices (second order), different distributions for sliced Wasserstein.
+    // matrices (second order), different distributions for sliced Wasserstein. Seeded: unseeded
+    // draws made the margin below vary from run to run.
+    Engine.getInstance().setRandomSeed(20211219);
     NDArray uniform = manager.randomUniform(0, 255, new Shape(1, 3, 48, 48));
     float sd = 255f / (float) Math.sqrt(12);
     NDArray gaussian = manager.randomNormal(127.5f, sd, new Shape(1, 3, 48, 48), DataType.FLOAT32);
