@@ -54,8 +54,8 @@ import java.util.regex.Pattern;
  * @param separable depthwise-separable residual blocks (null: false)
  * @param holdout photos never trained on: the last N of the photos folder in name order, kept for
  *     evaluation (null: 0, what configs written before the split mean)
- * @param styleLoss how style layers are compared: {@code sliced-wasserstein}, {@code gram} or {@code
- *     mrf} (null: gram, what configs written before the sliced Wasserstein loss mean)
+ * @param styleLoss how style layers are compared: {@code sliced-wasserstein}, {@code gram} or
+ *     {@code mrf} (null: gram, what configs written before the sliced Wasserstein loss mean)
  * @param slices random directions per layer and step of the sliced Wasserstein loss (0 or null: one
  *     per channel of the layer, what configs written before the choice mean); fewer cost less per
  *     step for a noisier estimate
