@@ -29,7 +29,7 @@ final class LossNetworkOptions {
       description =
           "how style is compared: sliced-wasserstein (whole feature distributions, default),"
               + " gram (centred Gram matrices and means) or mrf (sliced Wasserstein plus"
-              + " nearest-neighbour matching of the coarser layers: the style's shapes)")
+              + " nearest-neighbour matching of the coarser layers)")
   String styleLoss;
 
   StyleLoss styleLoss() {

@@ -15,9 +15,10 @@ import java.util.List;
  * <p>Statistics (Gram matrices, sliced Wasserstein) are matched by any image with the style's
  * strokes in the right proportions, however they are arranged. A coarse feature pixel of the loss
  * network sees a patch of tens of pixels, so asking every such patch to look like some patch of the
- * style image asks for the style's shapes themselves: a pane with its lead outline, a swirl, not a
- * grating with the same statistics. The pairing is recomputed at every call and carries no
- * gradient; the distance does.
+ * style image asks for the style's shapes themselves (a pane with its lead outline, a swirl), not
+ * only their statistics. With the random loss networks it did not get them: the README's item 9
+ * shows what it did. The pairing is recomputed at every call and carries no gradient; the distance
+ * does.
  */
 final class NearestFeatures implements AutoCloseable {
   private final NDManager manager;
@@ -40,7 +41,7 @@ final class NearestFeatures implements AutoCloseable {
       Shape s = f.getShape();
       NDArray flat = f.reshape(s.get(1), s.get(2) * s.get(3)).stopGradient();
       NDArray mean = flat.mean(new int[] {1}, true);
-      NDArray unit = unitColumns(flat.sub(mean), 0);
+      NDArray unit = unitLength(flat.sub(mean), 0);
       for (NDArray a : List.of(flat, mean, unit)) {
         a.attach(manager);
       }
@@ -48,10 +49,6 @@ final class NearestFeatures implements AutoCloseable {
       means.add(mean);
       directions.add(unit);
     }
-  }
-
-  int layers() {
-    return targets.size();
   }
 
   /**
@@ -67,7 +64,7 @@ final class NearestFeatures implements AutoCloseable {
     NDArray target = targets.get(layer);
     NDArray nearest;
     try (NDManager scope = features.getManager().newSubManager()) {
-      NDArray unit = unitColumns(flat.stopGradient().sub(means.get(layer)), 1);
+      NDArray unit = unitLength(flat.stopGradient().sub(means.get(layer)), 1);
       unit.attach(scope);
       // (N, P, C) x (C, M) -> (N, P, M); the best style pixel for every generated one
       NDArray similarity = unit.transpose(0, 2, 1).matMul(directions.get(layer));
@@ -88,7 +85,7 @@ final class NearestFeatures implements AutoCloseable {
   }
 
   /** {@code x} with every vector along {@code axis} scaled to unit length. */
-  private static NDArray unitColumns(NDArray x, int axis) {
+  private static NDArray unitLength(NDArray x, int axis) {
     return x.div(x.square().sum(new int[] {axis}, true).sqrt().add(1e-6f));
   }
 

@@ -11,15 +11,17 @@ import java.util.List;
  * The losses of Gatys et al. 2016 and Johnson et al. 2016: feature reconstruction (content), Gram
  * matrices (style) and total variation, computed through a {@link LossNetwork}.
  *
- * <p>Style is matched per layer by one of two {@link StyleLoss}es. {@link StyleLoss#GRAM}: the
+ * <p>Style is matched per layer by one of three {@link StyleLoss}es. {@link StyleLoss#GRAM}: the
  * channel means and the Gram matrix of the centred features (their covariance); random filters
  * respond with large positive means after the ReLU, and a plain Gram matrix is dominated by the
  * outer product of those means, so centring lets the loss see the texture. {@link
  * StyleLoss#SLICED_WASSERSTEIN}: the whole distribution of the features along random directions
- * (see {@link SlicedWasserstein}). Every layer's style error is divided by the energy of its
- * target, and every content error by the mean square of the content's features: each layer then
- * weighs the same whatever its scale, and the weights in {@link LossWeights} carry over between
- * styles and loss networks.
+ * (see {@link SlicedWasserstein}). {@link StyleLoss#MRF}: the sliced Wasserstein terms, plus a
+ * nearest-neighbour match of the coarser half of the layers (see {@link NearestFeatures}), divided
+ * by the same energies. Every layer's style error is divided by the energy of its target, and every
+ * content error by the mean square of the content's features: each layer then weighs the same
+ * whatever its scale, and the weights in {@link LossWeights} carry over between styles and loss
+ * networks.
  */
 public final class PerceptualLoss implements AutoCloseable {
   /** Smallest normaliser of a style layer, as a share of the largest layer's. */

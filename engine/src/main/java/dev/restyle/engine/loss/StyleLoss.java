@@ -22,7 +22,7 @@ public enum StyleLoss {
   /**
    * {@link #SLICED_WASSERSTEIN} on every layer, plus nearest-neighbour matching (the MRF loss of Li
    * and Wand 2016) on the coarser half of the layers: every coarse feature pixel must look like
-   * some pixel of the style image's, so the style's shapes come through, not only its statistics.
+   * some pixel of the style image's, which asks for the style's shapes, not only its statistics.
    */
   MRF("mrf");
 
