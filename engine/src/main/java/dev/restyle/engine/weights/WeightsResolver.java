@@ -102,6 +102,20 @@ public final class WeightsResolver {
   }
 
   /**
+   * The cached copy of {@code source}'s file, or null when no search directory holds one. The hash
+   * is not checked here: {@link #resolve} does that when the file is used.
+   */
+  public Path cached(WeightsSource source) {
+    for (Path dir : searchDirectories) {
+      Path candidate = dir.resolve(source.fileName());
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /**
    * Finds {@code source}'s file.
    *
    * @param explicit a path given by the user, or null to search the caches
@@ -129,13 +143,23 @@ public final class WeightsResolver {
       source.verify(explicit);
       return explicit;
     }
-    for (Path dir : searchDirectories) {
-      Path candidate = dir.resolve(source.fileName());
-      if (Files.isRegularFile(candidate)) {
-        source.verify(candidate);
-        LOG.debug("using cached {} at {}", source.description(), candidate);
-        return candidate;
-      }
+    Path candidate = cached(source);
+    if (candidate != null) {
+      source.verify(candidate);
+      LOG.debug("using cached {} at {}", source.description(), candidate);
+      return candidate;
+    }
+    if (source.fetchCommand() != null) {
+      throw new MissingWeightsException(
+          "Cannot find %s (%s) in %s: fetch it with `%s`%s."
+              .formatted(
+                  source.description(),
+                  source.fileName(),
+                  listed(),
+                  source.fetchCommand(),
+                  source.explicitPathHint() == null
+                      ? ""
+                      : ", or pass the path of a copy (" + source.explicitPathHint() + ")"));
     }
     if (!allowDownload) {
       throw missing(
@@ -166,8 +190,8 @@ public final class WeightsResolver {
             + listed()
             + ", and "
             + why
-            + ". To fix this, download "
-            + source.url()
+            + ". To fix this, "
+            + source.remedy()
             + (searchDirectories.size() == 1
                 ? " into that directory"
                 : " into one of those directories")

@@ -20,9 +20,16 @@ import java.util.regex.Pattern;
  * @param sha256Prefix the leading lowercase hex digits of its SHA-256
  * @param explicitPathHint how a user passes a copy's path explicitly (e.g. "--vgg-weights PATH"),
  *     for messages
+ * @param fetchCommand the command that puts the file into the cache when it is not a plain download
+ *     (made from a package by {@code restyle weights fetch NAME}), or null
  */
 public record WeightsSource(
-    String description, URI url, String fileName, String sha256Prefix, String explicitPathHint) {
+    String description,
+    URI url,
+    String fileName,
+    String sha256Prefix,
+    String explicitPathHint,
+    String fetchCommand) {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,64}");
 
   public WeightsSource {
@@ -34,9 +41,20 @@ public record WeightsSource(
     }
   }
 
+  /** A file published for download at {@code url}. */
+  public WeightsSource(
+      String description, URI url, String fileName, String sha256Prefix, String explicitPathHint) {
+    this(description, url, fileName, sha256Prefix, explicitPathHint, null);
+  }
+
   /** A copy of this source with another expected hash prefix (tests use synthetic files). */
   public WeightsSource withSha256Prefix(String prefix) {
-    return new WeightsSource(description, url, fileName, prefix, explicitPathHint);
+    return new WeightsSource(description, url, fileName, prefix, explicitPathHint, fetchCommand);
+  }
+
+  /** What puts a fresh copy in place, for messages. */
+  String remedy() {
+    return fetchCommand != null ? "run: " + fetchCommand : "download " + url;
   }
 
   /** Whether a full SHA-256 (lowercase hex) is this source's. */
@@ -62,9 +80,8 @@ public record WeightsSource(
               + fileName
               + ") starts with "
               + sha256Prefix
-              + ": the file is damaged or is another file; delete it or replace it with a fresh"
-              + " copy of "
-              + url);
+              + ": the file is damaged or is another file; delete it and "
+              + remedy());
     }
   }
 }
