@@ -7,6 +7,7 @@ import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
+import dev.restyle.engine.loss.RandomPyramidSpec;
 import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.NetworkRef;
@@ -75,12 +76,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--loss-network",
-      description = "random-pyramid, random-cascade or vgg16 (default: the first network's)")
+      description =
+          "inception-v3, vgg16, random-pyramid or random-cascade (default: inception-v3 where"
+              + " its weights are cached, else the first network's)")
   String lossNetwork;
 
   @Option(
       names = "--style-loss",
-      description = "sliced-wasserstein or gram (default: what the first network was trained with)")
+      description =
+          "plain-gram, gram, sliced-wasserstein or mrf (default: what the first network was"
+              + " trained with, under its loss network)")
   String styleLoss;
 
   @Option(names = "--vgg-weights", description = "path of vgg16-397923af.pth")
@@ -157,13 +162,23 @@ final class EvaluateCommand implements Callable<Integer> {
                   : "style image " + style + " does not exist")
               + ": pass --style-image");
     }
-    String lossName = pick(lossNetwork, pick(first.lossNetwork(), LossNetworks.RANDOM_PYRAMID));
-    TrainConfig defaults = TrainConfig.defaults("x", style, style.toAbsolutePath().getParent());
+    // inception-v3 judges every network once it is cached; else the first network's own loss
+    String lossName =
+        lossNetwork != null
+            ? lossNetwork
+            : LossNetworks.defaultName().equals(LossNetworks.INCEPTION_V3)
+                ? LossNetworks.INCEPTION_V3
+                : pick(first.lossNetwork(), LossNetworks.RANDOM_PYRAMID);
+    TrainConfig defaults =
+        TrainConfig.defaults("x", style, style.toAbsolutePath().getParent())
+            .withLossNetwork(lossName);
+    // the first network's loss settings hold only under the loss network it was trained with
+    TrainedWith trained = lossName.equals(first.lossNetwork()) ? first : TrainedWith.NONE;
     LossWeights weights =
         new LossWeights(
-            pick(contentWeight, pick(first.contentWeight(), defaults.contentWeight())),
-            pick(styleWeight, pick(first.styleWeight(), defaults.styleWeight())),
-            pick(tvWeight, pick(first.tvWeight(), defaults.tvWeight())));
+            pick(contentWeight, pick(trained.contentWeight(), defaults.contentWeight())),
+            pick(styleWeight, pick(trained.styleWeight(), defaults.styleWeight())),
+            pick(tvWeight, pick(trained.tvWeight(), defaults.tvWeight())));
     int styleSide = pick(styleSize, pick(first.styleSize(), defaults.styleSize()));
     if (styleSide < 16) {
       throw new IllegalArgumentException("--style-size must be at least 16, got " + styleSide);
@@ -176,14 +191,19 @@ final class EvaluateCommand implements Callable<Integer> {
     Device device = Engine.getInstance().defaultDevice();
     Evaluation result;
     try (LossNetwork loss =
-        LossNetworks.create(lossName, pick(vggWeights, first.vggWeights()), device)) {
+        LossNetworks.create(
+            lossName,
+            pick(vggWeights, first.vggWeights()),
+            RandomPyramidSpec.DEFAULT,
+            pick(trained.lossLayers(), defaults.lossLayers()),
+            device)) {
       Evaluator evaluator =
           new Evaluator(
               loss,
               style,
               Resize.longerSide(ImageFiles.read(style), styleSide),
               weights,
-              StyleLoss.parse(pick(styleLoss, pick(first.styleLoss(), StyleLoss.GRAM.id()))),
+              StyleLoss.parse(pick(styleLoss, pick(trained.styleLoss(), defaults.styleLoss()))),
               device);
       result =
           evaluator.run(

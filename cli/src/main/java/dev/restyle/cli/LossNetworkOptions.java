@@ -1,12 +1,14 @@
 package dev.restyle.cli;
 
 import ai.djl.Device;
+import dev.restyle.engine.loss.InceptionLossNetwork;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.RandomPyramidSpec;
 import dev.restyle.engine.loss.StyleLoss;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options that choose a loss network, shared by optimize and train. */
@@ -14,9 +16,9 @@ final class LossNetworkOptions {
   @Option(
       names = "--loss-network",
       description =
-          "random-pyramid (no download, default), random-cascade (no download; its levels feed"
-              + " each other, so coarse ones see how strokes are arranged) or vgg16 (torchvision's"
-              + " ImageNet weights)")
+          "inception-v3 (ImageNet-trained; the default once `restyle weights fetch inception-v3`"
+              + " has cached it), vgg16 (torchvision's ImageNet weights), random-pyramid (no"
+              + " download; the default without inception-v3) or random-cascade (no download)")
   String lossNetwork;
 
   @Option(
@@ -27,21 +29,25 @@ final class LossNetworkOptions {
   @Option(
       names = "--style-loss",
       description =
-          "how style is compared: sliced-wasserstein (whole feature distributions, default),"
-              + " gram (centred Gram matrices and means) or mrf (sliced Wasserstein plus"
-              + " nearest-neighbour matching of the coarser layers)")
+          "how style is compared: plain-gram (Gram matrices, the default with inception-v3 and"
+              + " vgg16), sliced-wasserstein (whole feature distributions, the default with the"
+              + " random networks), gram (centred Gram matrices and means) or mrf (sliced"
+              + " Wasserstein plus nearest-neighbour matching of the coarser layers)")
   String styleLoss;
 
+  @Mixin InceptionOptions inception;
+
   StyleLoss styleLoss() {
-    return styleLoss == null ? StyleLoss.SLICED_WASSERSTEIN : StyleLoss.parse(styleLoss);
+    return styleLoss == null ? LossNetworks.defaultStyleLoss(name()) : StyleLoss.parse(styleLoss);
   }
 
   String name() {
-    return lossNetwork == null ? LossNetworks.RANDOM_PYRAMID : lossNetwork;
+    return lossNetwork == null ? LossNetworks.defaultName() : lossNetwork;
   }
 
   /** The chosen loss network; the random pyramid's shape comes from {@code pyramid}. */
   LossNetwork create(Device device, RandomPyramidSpec pyramid) throws IOException {
-    return LossNetworks.create(name(), vggWeights, pyramid, device);
+    return LossNetworks.create(
+        name(), vggWeights, pyramid, inception.layers(InceptionLossNetwork.Layers.DEFAULT), device);
   }
 }

@@ -1,5 +1,6 @@
 package dev.restyle.cli;
 
+import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.Checkpoint;
@@ -219,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
     // network and weights; a --config file and options given here still win.
     TrainedWith taught =
         distillation == null || base != null
-            ? EMPTY
+            ? TrainedWith.NONE
             : TrainedWith.of(
                 NetworkRef.load(distillation.teacher(), StyleRegistry.standard()).file());
     String n = pick(name, base == null ? null : base.name());
@@ -236,6 +237,11 @@ final class TrainCommand implements Callable<Integer> {
     if (preset != null) {
       d = d.withArchitecture(NetworkPreset.of(preset).architecture());
     }
+    // Another loss network brings its own style loss, weights and layers; options still win.
+    String network = pick(lossOptions.lossNetwork, taught.lossNetwork());
+    if (network != null && !network.equals(d.lossNetwork())) {
+      d = d.withLossNetwork(network);
+    }
     Map<String, Object> options = new HashMap<>();
     options.put("name", n);
     options.put("style", s);
@@ -249,9 +255,12 @@ final class TrainCommand implements Callable<Integer> {
     options.put("contentWeight", pick(contentWeight, taught.contentWeight()));
     options.put("styleWeight", pick(styleWeight, taught.styleWeight()));
     options.put("tvWeight", pick(tvWeight, taught.tvWeight()));
-    options.put("lossNetwork", pick(lossOptions.lossNetwork, taught.lossNetwork()));
     options.put("vggWeights", pick(lossOptions.vggWeights, taught.vggWeights()));
     options.put("styleLoss", pick(lossOptions.styleLoss, taught.styleLoss()));
+    if (d.lossNetwork().equals(LossNetworks.INCEPTION_V3)) {
+      options.put(
+          "lossLayers", lossOptions.inception.layers(pick(taught.lossLayers(), d.lossLayers())));
+    }
     options.put("width", width);
     options.put("residualBlocks", residualBlocks);
     options.put("seed", seed);
@@ -267,9 +276,6 @@ final class TrainCommand implements Callable<Integer> {
     options.put("initFrom", initFrom);
     return d.with(options);
   }
-
-  private static final TrainedWith EMPTY =
-      new TrainedWith(null, null, null, null, null, null, null, null, null, null);
 
   /** The distillation of the command line over the config's, or null for the usual training. */
   private Distillation distillation(TrainConfig base) {

@@ -1,6 +1,5 @@
 package dev.restyle.trainer;
 
-import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.util.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,7 +122,7 @@ final class ModelCard {
 
   /** The style loss, with its directions per step where it draws them. */
   private static String styleLossText(TrainConfig config) {
-    if (config.styleLossKind() == StyleLoss.GRAM) {
+    if (config.styleLossKind().isGram()) {
       return config.styleLoss() + " style loss";
     }
     return config.styleLoss()

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.restyle.engine.loss.InceptionLossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
 import dev.restyle.engine.loss.StyleLoss;
@@ -65,6 +66,8 @@ import java.util.regex.Pattern;
  * @param initFrom network (style name or .rsn file) whose weights the run starts from instead of
  *     random ones: fine-tuning; its architecture must be the config's (null: random initialisation)
  * @param initFromSha256 SHA-256 of that network's file, pinned when the run starts
+ * @param lossLayers with the inception-v3 loss network: its style and content layers and how they
+ *     are read (null: {@link InceptionLossNetwork.Layers#DEFAULT}, written out when the run starts)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -97,7 +100,8 @@ public record TrainConfig(
     Double gradientClip,
     Distillation distillation,
     String initFrom,
-    String initFromSha256) {
+    String initFromSha256,
+    InceptionLossNetwork.Layers lossLayers) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
@@ -121,6 +125,9 @@ public record TrainConfig(
     styleLoss = styleLoss == null ? StyleLoss.GRAM.id() : styleLoss;
     slices = slices == null ? 0 : slices;
     gradientClip = gradientClip == null ? 0.0 : gradientClip;
+    if (LossNetworks.INCEPTION_V3.equals(lossNetwork) && lossLayers == null) {
+      lossLayers = InceptionLossNetwork.Layers.DEFAULT;
+    }
     List<String> problems = new ArrayList<>();
     if (name == null || !NAME.matcher(name).matches()) {
       problems.add("name must be 1-64 lower-case letters, digits, '_' or '-', got '" + name + "'");
@@ -263,10 +270,31 @@ public record TrainConfig(
   }
 
   /**
+   * The same config under another loss network, with that network's default style loss, loss
+   * weights and (for inception-v3) layers.
+   */
+  public TrainConfig withLossNetwork(String network) {
+    LossWeights weights = LossNetworks.trainingWeights(network);
+    ObjectNode tree = JSON.valueToTree(this);
+    tree.put("lossNetwork", network);
+    tree.put("styleLoss", LossNetworks.defaultStyleLoss(network).id());
+    tree.put("contentWeight", weights.content());
+    tree.put("styleWeight", weights.style());
+    tree.put("tvWeight", weights.totalVariation());
+    tree.remove("lossLayers");
+    return fromTree(tree);
+  }
+
+  /**
    * Defaults for everything but the style, the photos and the name; {@value #DEFAULT_HOLDOUT}
-   * photos are held out.
+   * photos are held out. The loss network is {@link LossNetworks#defaultName()}: inception-v3 where
+   * its weights are cached, else the random pyramid.
    */
   public static TrainConfig defaults(String name, Path style, Path photos) {
+    return randomDefaults(name, style, photos).withLossNetwork(LossNetworks.defaultName());
+  }
+
+  private static TrainConfig randomDefaults(String name, Path style, Path photos) {
     return new TrainConfig(
         name,
         style,
@@ -295,6 +323,7 @@ public record TrainConfig(
         StyleLoss.SLICED_WASSERSTEIN.id(),
         DEFAULT_SLICES,
         DEFAULT_GRADIENT_CLIP,
+        null,
         null,
         null,
         null);
@@ -339,7 +368,13 @@ public record TrainConfig(
     if (given == null || !given.isObject()) {
       throw new IOException(path + ": a training config must be a YAML mapping of fields");
     }
-    ObjectNode merged = YAML.valueToTree(defaults("x", path, path.toAbsolutePath().getParent()));
+    TrainConfig defaults = defaults("x", path, path.toAbsolutePath().getParent());
+    if (given.hasNonNull("lossNetwork")
+        && !given.get("lossNetwork").asText().equals(defaults.lossNetwork())
+        && LossNetworks.NAMES.contains(given.get("lossNetwork").asText())) {
+      defaults = defaults.withLossNetwork(given.get("lossNetwork").asText());
+    }
+    ObjectNode merged = YAML.valueToTree(defaults);
     merged.remove(
         List.of("name", "style", "photos", "output", "holdout", "slices", "gradientClip"));
     merged.setAll((ObjectNode) given);

@@ -2,6 +2,7 @@ package dev.restyle.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restyle.engine.loss.InceptionLossNetwork;
 import dev.restyle.engine.network.NetworkFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
  * @param photos training photos folder
  * @param holdout photos of that folder held out (0 for configs written before the split)
  * @param styleLoss style loss name ({@code gram} for configs written before the choice existed)
+ * @param lossLayers the inception-v3 layers, if that was the loss network
  */
 public record TrainedWith(
     Path style,
@@ -32,9 +34,14 @@ public record TrainedWith(
     Double tvWeight,
     Path photos,
     Integer holdout,
-    String styleLoss) {
+    String styleLoss,
+    InceptionLossNetwork.Layers lossLayers) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Nothing known. */
+  public static final TrainedWith NONE =
+      new TrainedWith(null, null, null, null, null, null, null, null, null, null, null);
 
   /**
    * @throws IOException if the config is not JSON
@@ -56,7 +63,10 @@ public record TrainedWith(
         number(c, "tvWeight"),
         path(c, "photos"),
         c.hasNonNull("holdout") ? Integer.valueOf(c.get("holdout").asInt()) : known ? 0 : null,
-        c.hasNonNull("styleLoss") ? c.get("styleLoss").asText() : known ? "gram" : null);
+        c.hasNonNull("styleLoss") ? c.get("styleLoss").asText() : known ? "gram" : null,
+        c.hasNonNull("lossLayers")
+            ? JSON.treeToValue(c.get("lossLayers"), InceptionLossNetwork.Layers.class)
+            : null);
   }
 
   private static Path path(JsonNode c, String field) {

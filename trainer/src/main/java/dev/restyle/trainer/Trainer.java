@@ -10,6 +10,7 @@ import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.PerceptualLoss;
+import dev.restyle.engine.loss.RandomPyramidSpec;
 import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.optim.Adam;
@@ -110,7 +111,12 @@ public final class Trainer {
                     : StyleNetwork.initialise(config.architecture(), device, config.seed());
         StyleNetwork teacher = teacherRef == null ? null : teacherRef.file().toNetwork(device);
         LossNetwork lossNetwork =
-            LossNetworks.create(config.lossNetwork(), config.vggWeights(), device);
+            LossNetworks.create(
+                config.lossNetwork(),
+                config.vggWeights(),
+                RandomPyramidSpec.DEFAULT,
+                config.lossLayers(),
+                device);
         PerceptualLoss loss =
             new PerceptualLoss(
                 lossNetwork,

@@ -30,6 +30,28 @@ public final class LossNetworks {
   }
 
   /**
+   * The style loss that suits a loss network: Gram matrices for the ImageNet-trained ones, the
+   * sliced Wasserstein distance for the random ones (whose Gram matrices are matched by palette and
+   * fine strokes alone).
+   */
+  public static StyleLoss defaultStyleLoss(String name) {
+    return name.equals(INCEPTION_V3) || name.equals(VGG16)
+        ? StyleLoss.PLAIN_GRAM
+        : StyleLoss.SLICED_WASSERSTEIN;
+  }
+
+  /**
+   * The loss weights a training run starts from with this loss network (content, style, total
+   * variation): the random networks' style errors are small and need a lighter balance than the
+   * ImageNet networks' Gram matrices.
+   */
+  public static LossWeights trainingWeights(String name) {
+    return name.equals(INCEPTION_V3) || name.equals(VGG16)
+        ? new LossWeights(1, 10, 10)
+        : new LossWeights(1, 4, 1);
+  }
+
+  /**
    * @param name one of {@link #NAMES}
    * @param vggWeights explicit VGG-16 weights file, or null to look in the caches
    * @param device where the network runs
@@ -57,7 +79,9 @@ public final class LossNetworks {
       case RANDOM_PYRAMID -> new RandomPyramidLossNetwork(pyramid, device);
       case RANDOM_CASCADE -> new RandomPyramidLossNetwork(pyramid.withCascade(true), device);
       case VGG16 -> Vgg16LossNetwork.official(vggWeights, device);
-      case INCEPTION_V3 -> InceptionLossNetwork.cached(inception, device);
+      case INCEPTION_V3 ->
+          InceptionLossNetwork.cached(
+              inception == null ? InceptionLossNetwork.Layers.DEFAULT : inception, device);
       default ->
           throw new IllegalArgumentException(
               "unknown loss network '" + name + "'; choose one of " + NAMES);

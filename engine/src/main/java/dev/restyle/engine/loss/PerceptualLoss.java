@@ -78,7 +78,7 @@ public final class PerceptualLoss implements AutoCloseable {
           styleLoss == StyleLoss.MRF
               ? new NearestFeatures(features.subList(mrfFrom, features.size()), manager)
               : null;
-      if (styleLoss != StyleLoss.GRAM) {
+      if (!styleLoss.isGram()) {
         sliced = new SlicedWasserstein(features, manager, SLICE_SEED, slices);
         for (int i = 0; i < features.size(); i++) {
           styleEnergy.add(sliced.energy(i));
@@ -89,7 +89,7 @@ public final class PerceptualLoss implements AutoCloseable {
       sliced = null;
       for (NDArray feature : features) {
         NDArray mean = channelMeans(feature);
-        NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
+        NDArray gram = gram(centred(feature, mean));
         NDArray energy = gram.square().sum();
         NDArray meanEnergy = mean.square().sum();
         for (NDArray a : List.of(gram, energy, mean, meanEnergy)) {
@@ -103,6 +103,11 @@ public final class PerceptualLoss implements AutoCloseable {
     }
     floorAtShareOfLargest(styleEnergy);
     floorAtShareOfLargest(styleMeanEnergy);
+  }
+
+  /** The features the Gram matrix is taken of: centred for {@link StyleLoss#GRAM}, else as is. */
+  private NDArray centred(NDArray feature, NDArray mean) {
+    return styleLoss == StyleLoss.GRAM ? feature.sub(mean.expandDims(2).expandDims(3)) : feature;
   }
 
   /**
@@ -176,10 +181,13 @@ public final class PerceptualLoss implements AutoCloseable {
     for (int i = 0; i < styleGrams.size(); i++) {
       NDArray feature = features.style().get(i);
       NDArray mean = channelMeans(feature);
-      NDArray gram = gram(feature.sub(mean.expandDims(2).expandDims(3)));
+      NDArray gram = gram(centred(feature, mean));
       NDArray error = gram.sub(styleGrams.get(i)).square().sum(new int[] {1, 2}).mean();
-      NDArray meanError = mean.sub(styleMeans.get(i)).square().sum(new int[] {1}).mean();
-      style = style.add(error.div(styleEnergy.get(i))).add(meanError.div(styleMeanEnergy.get(i)));
+      style = style.add(error.div(styleEnergy.get(i)));
+      if (styleLoss == StyleLoss.GRAM) {
+        NDArray meanError = mean.sub(styleMeans.get(i)).square().sum(new int[] {1}).mean();
+        style = style.add(meanError.div(styleMeanEnergy.get(i)));
+      }
     }
     content = Ops.dividedBy(content, Math.max(1, contentFeatures.size()));
     style = Ops.dividedBy(style, styleEnergy.size());

@@ -12,6 +12,13 @@ public enum StyleLoss {
   GRAM("gram"),
 
   /**
+   * Gram matrices of the features as they are, not centred (Gatys et al. 2016, Johnson et al.
+   * 2016): the published loss for ImageNet-trained networks, whose sparse activations make the
+   * means part of the texture.
+   */
+  PLAIN_GRAM("plain-gram"),
+
+  /**
    * Sliced Wasserstein distance between the feature distributions (Heitz et al. 2021, "A Sliced
    * Wasserstein Loss for Neural Texture Synthesis"): features are projected on random directions,
    * sorted and compared value by value, so every marginal along those directions must match, not
@@ -30,6 +37,11 @@ public enum StyleLoss {
 
   StyleLoss(String id) {
     this.id = id;
+  }
+
+  /** Whether style is compared by Gram matrices ({@link #GRAM} or {@link #PLAIN_GRAM}). */
+  public boolean isGram() {
+    return this == GRAM || this == PLAIN_GRAM;
   }
 
   /** The name used in configs and on the command line. */

@@ -74,9 +74,9 @@ class NsfwjsPackageTest {
   }
 
   /**
-   * The whole network, run by the interpreter at 299x299 with RGB scaled to [-1, 1] (Keras's InceptionV3 input), calls the
-   * standard content photos 'Neutral' (class 2 of Drawing, Hentai, Neutral, Porn, Sexy): a wrong
-   * decoding, layout or padding anywhere in 318 layers would not.
+   * The whole network, run by the interpreter at 299x299 with RGB scaled to [-1, 1] (Keras's
+   * InceptionV3 input), calls the standard content photos 'Neutral' (class 2 of Drawing, Hentai,
+   * Neutral, Porn, Sexy): a wrong decoding, layout or padding anywhere in 318 layers would not.
    */
   @Test
   void classifiesTheContentPhotosAsNeutral(@TempDir Path dir) throws IOException {
