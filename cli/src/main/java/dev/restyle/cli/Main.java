@@ -59,10 +59,21 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     Runtime.configure();
     CommandLine cli = new CommandLine(new Main());
-    // every subcommand answers --help and --version, like the top level
-    cli.getSubcommands().values().forEach(c -> c.getCommandSpec().mixinStandardHelpOptions(true));
+    // every subcommand, nested ones too (weights fetch), answers --help and --version
+    withHelp(cli);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli.execute(args);
+  }
+
+  private static void withHelp(CommandLine command) {
+    command
+        .getSubcommands()
+        .values()
+        .forEach(
+            c -> {
+              c.getCommandSpec().mixinStandardHelpOptions(true);
+              withHelp(c);
+            });
   }
 
   @Override

@@ -40,8 +40,20 @@ class MainTest {
   @Test
   void everySubcommandAnswersHelp() {
     for (String command :
-        List.of("image", "video", "stream", "run", "kafka", "optimize", "train", "serve")) {
-      CliRun result = CliRun.of(command, "--help");
+        List.of(
+            "image",
+            "video",
+            "stream",
+            "run",
+            "kafka",
+            "optimize",
+            "train",
+            "serve",
+            "weights fetch",
+            "weights list")) {
+      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+      args.add("--help");
+      CliRun result = CliRun.of(args.toArray(String[]::new));
       assertEquals(0, result.exitCode(), command + ": " + result.errors());
       assertTrue(result.out().contains("Usage: restyle " + command), result.out());
     }

@@ -106,7 +106,9 @@ class CameraOutageTest {
         assertEquals(1.0, gauge(registry), "connected again");
         assertEquals(1.0, counter(registry, LiveSource.OUTAGES));
         double outage = counter(registry, LiveSource.OUTAGE_SECONDS);
-        assertTrue(outage > 1.0 && outage <= downSeconds, outage + " s of " + downSeconds);
+        // the test sees the reconnect only when it next polls, the source a little before or
+        // after the kill returns: allow a quarter of a second either way on a loaded machine
+        assertTrue(outage > 1.0 && outage <= downSeconds + 0.25, outage + " s of " + downSeconds);
         long last = -1;
         for (Frame frame : List.copyOf(frames)) {
           assertTrue(frame.ptsMicros() > last, frame + " after " + last);
