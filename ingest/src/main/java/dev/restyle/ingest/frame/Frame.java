@@ -73,7 +73,8 @@ public record Frame(
    * the same size.
    */
   public Frame withPixels(byte[] pixels) {
-    return new Frame(streamId, index, ptsMicros, width, height, pixels, createdNanos, discontinuity);
+    return new Frame(
+        streamId, index, ptsMicros, width, height, pixels, createdNanos, discontinuity);
   }
 
   /** The same frame marked as not following on from the one before it. */
@@ -88,7 +89,17 @@ public record Frame(
 
   @Override
   public String toString() {
-    return "Frame[" + streamId + " #" + index + " pts " + ptsMicros + " us, " + width + "x" + height
-        + (discontinuity ? ", discontinuity" : "") + "]";
+    return "Frame["
+        + streamId
+        + " #"
+        + index
+        + " pts "
+        + ptsMicros
+        + " us, "
+        + width
+        + "x"
+        + height
+        + (discontinuity ? ", discontinuity" : "")
+        + "]";
   }
 }

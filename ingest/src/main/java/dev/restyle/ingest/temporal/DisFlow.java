@@ -17,6 +17,9 @@ final class DisFlow implements OpticalFlow {
 
   @Override
   public FlowField between(Mat from, Mat to) {
+    // DIS takes a flow matrix of the right size as its initial guess: left over from the last call
+    // (another direction, another stream) it would make each result depend on what came before.
+    flow.release();
     dis.calc(from, to, flow);
     return FlowField.of(flow);
   }

@@ -6,8 +6,8 @@ import static org.bytedeco.opencv.global.opencv_video.calcOpticalFlowFarneback;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Farnebäck's polynomial-expansion optical flow (OpenCV), slower than DIS and independent of it: the
- * warping error is measured with it, so that the stabiliser is not judged by its own flow.
+ * Farnebäck's polynomial-expansion optical flow (OpenCV), slower than DIS and independent of it:
+ * the warping error is measured with it, so that the stabiliser is not judged by its own flow.
  */
 final class FarnebackFlow implements OpticalFlow {
   private final Mat flow = new Mat();

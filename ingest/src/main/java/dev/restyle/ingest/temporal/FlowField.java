@@ -24,7 +24,8 @@ record FlowField(int width, int height, float[] uv) {
   /** The flow of an OpenCV {@code CV_32FC2} matrix, copied out. */
   static FlowField of(Mat flow) {
     if (flow.type() != opencv_core.CV_32FC2 || !flow.isContinuous()) {
-      throw new IllegalArgumentException("expected a continuous CV_32FC2 flow, got type " + flow.type());
+      throw new IllegalArgumentException(
+          "expected a continuous CV_32FC2 flow, got type " + flow.type());
     }
     float[] uv = new float[2 * flow.cols() * flow.rows()];
     ((FloatBuffer) flow.createBuffer()).get(uv);

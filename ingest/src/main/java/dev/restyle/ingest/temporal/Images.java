@@ -17,7 +17,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 final class Images {
   private Images() {}
 
-  /** Copies packed RGB pixels into {@code into}, (re)allocated as {@code height x width CV_8UC3}. */
+  /**
+   * Copies packed RGB pixels into {@code into}, (re)allocated as {@code height x width CV_8UC3}.
+   */
   static Mat rgb(byte[] rgb, int width, int height, Mat into) {
     into.create(height, width, CV_8UC3);
     ((ByteBuffer) into.createBuffer()).put(rgb);
@@ -51,6 +53,27 @@ final class Images {
     if (into.type() != CV_8UC1) {
       throw new IllegalStateException("grey image of type " + into.type());
     }
+    return into;
+  }
+
+  /**
+   * An RGB matrix area-averaged down to {@code width x height} (a copy at its own size), into
+   * {@code into}.
+   */
+  static Mat small(Mat rgb, int width, int height, Mat into) {
+    if (width == rgb.cols() && height == rgb.rows()) {
+      rgb.copyTo(into);
+    } else {
+      try (Size size = new Size(width, height)) {
+        resize(rgb, into, size, 0, 0, INTER_AREA);
+      }
+    }
+    return into;
+  }
+
+  /** The grey image of an RGB matrix of the same size, into {@code into}. */
+  static Mat grey(Mat rgb, Mat into) {
+    cvtColor(rgb, into, COLOR_RGB2GRAY);
     return into;
   }
 

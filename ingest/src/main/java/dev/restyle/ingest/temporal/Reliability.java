@@ -4,8 +4,8 @@ package dev.restyle.ingest.temporal;
  * Where a flow between two frames can be trusted, pixel by pixel of the current frame: where
  * following the backward flow to the previous frame and the forward flow back lands where it
  * started (a forward-backward check, Sundaram et al. 2010 as Ruder et al. 2016 use it: occlusions
- * and new content fail it), and where the previous frame, warped by the flow, looks like the current
- * one (a moving object's wake and a wrong flow fail it).
+ * and new content fail it), and where the previous frame, warped by the flow, looks like the
+ * current one (a moving object's wake and a wrong flow fail it).
  */
 final class Reliability {
   private Reliability() {}
@@ -15,11 +15,12 @@ final class Reliability {
    *
    * @param backward for each pixel of the current frame, where it is in the previous one
    * @param forward for each pixel of the previous frame, where it is in the current one
-   * @param previous the previous frame's grey image, at the flows' size
-   * @param current the current frame's grey image, at the flows' size
+   * @param previous the previous frame's packed RGB pixels, at the flows' size
+   * @param current the current frame's packed RGB pixels, at the flows' size
    * @param scale frame pixels per flow pixel, for the tolerance
    * @param tolerance the forward-backward check's tolerance, in frame pixels
-   * @param photometric the most grey levels the warped previous frame may differ by
+   * @param photometric the most levels (of 255) any colour channel of the warped previous frame may
+   *     differ by
    * @return 1 for a reliable pixel, 0 otherwise, at the flows' size
    */
   static Mask of(
@@ -32,7 +33,10 @@ final class Reliability {
       int photometric) {
     int w = backward.width();
     int h = backward.height();
-    if (forward.width() != w || forward.height() != h || previous.length != w * h) {
+    if (forward.width() != w
+        || forward.height() != h
+        || previous.length != 3 * w * h
+        || current.length != 3 * w * h) {
       throw new IllegalArgumentException("flows and grey images must have one size");
     }
     float tol = (float) (tolerance / scale);
@@ -57,8 +61,7 @@ final class Reliability {
         if (du * du + dv * dv > 0.01f * motion + tol2) {
           continue;
         }
-        float seen = bilinear(previous, w, h, px, py);
-        if (Math.abs(seen - (current[i] & 0xff)) > photometric) {
+        if (!looksAlike(previous, current, w, h, px, py, i, photometric)) {
           continue;
         }
         mask[i] = 1;
@@ -68,20 +71,32 @@ final class Reliability {
     return new Mask(w, h, mask, reliable / (double) (w * h));
   }
 
-  private static float bilinear(byte[] grey, int w, int h, float x, float y) {
+  /**
+   * Whether the previous frame at {@code (x, y)}, bilinearly, matches the current frame's pixel
+   * {@code i} within {@code limit} levels in each channel: colour as well as brightness (a red
+   * object and the grey wall behind it can be equally bright).
+   */
+  private static boolean looksAlike(
+      byte[] previous, byte[] current, int w, int h, float x, float y, int i, int limit) {
     int x0 = Math.min((int) x, Math.max(0, w - 2));
     int y0 = Math.min((int) y, Math.max(0, h - 2));
     int x1 = Math.min(x0 + 1, w - 1);
     int y1 = Math.min(y0 + 1, h - 1);
     float fx = x - x0;
     float fy = y - y0;
-    float a = grey[y0 * w + x0] & 0xff;
-    float b = grey[y0 * w + x1] & 0xff;
-    float c = grey[y1 * w + x0] & 0xff;
-    float d = grey[y1 * w + x1] & 0xff;
-    float top = a + (b - a) * fx;
-    float bottom = c + (d - c) * fx;
-    return top + (bottom - top) * fy;
+    for (int c = 0; c < 3; c++) {
+      float a = previous[3 * (y0 * w + x0) + c] & 0xff;
+      float b = previous[3 * (y0 * w + x1) + c] & 0xff;
+      float d = previous[3 * (y1 * w + x0) + c] & 0xff;
+      float e = previous[3 * (y1 * w + x1) + c] & 0xff;
+      float top = a + (b - a) * fx;
+      float bottom = d + (e - d) * fx;
+      float seen = top + (bottom - top) * fy;
+      if (Math.abs(seen - (current[3 * i + c] & 0xff)) > limit) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

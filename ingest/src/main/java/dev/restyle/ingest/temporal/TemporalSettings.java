@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * How temporal stabilisation ({@link TemporalStabilizer}) works: validated on construction, every
- * problem at once (each message starts with the field's name, as a pipeline config reports it
- * under {@code temporal.}).
+ * problem at once (each message starts with the field's name, as a pipeline config reports it under
+ * {@code temporal.}).
  *
  * @param enabled whether frames are stabilised at all
  * @param blend the weight of the previous output frame, warped onto the current one, where the flow
@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param flowWidth the width optical flow runs at (frames are scaled down to it, keeping their
  *     aspect; narrower frames run at their own size): 16 to 4096 pixels
  * @param preset DIS optical flow's preset (ultrafast, fast, medium)
- * @param tolerance forward-backward check: a pixel's flow is reliable if following it there and back
- *     lands within this many pixels (of the frame) of where it started, plus 1% of the motion
+ * @param tolerance forward-backward check: a pixel's flow is reliable if following it there and
+ *     back lands within this many pixels (of the frame) of where it started, plus 1% of the motion
  * @param photometric a pixel is also unreliable if the previous input frame, warped by the flow,
  *     differs from the current one there by more than this many grey levels (0 to 255 scale): new
  *     content, a moving object's wake, a wrong flow

@@ -64,6 +64,7 @@ public final class TemporalStabilizer implements AutoCloseable {
   private final Set<String> tooSmall = new HashSet<>();
   private final OpticalFlow flow;
   private final Mat input = new Mat();
+  private final Mat smallRgb = new Mat();
   private final Mat previous = new Mat();
   private final Mat warped = new Mat();
   private final Mat map = new Mat();
@@ -73,7 +74,8 @@ public final class TemporalStabilizer implements AutoCloseable {
   private boolean closed;
 
   /** What is kept of a stream between frames. */
-  private record StreamState(int width, int height, long index, Mat grey, byte[] output) {}
+  private record StreamState(
+      int width, int height, long index, Mat grey, byte[] small, byte[] output) {}
 
   /**
    * A stabiliser.
@@ -143,8 +145,9 @@ public final class TemporalStabilizer implements AutoCloseable {
         reason = Reset.ORDER;
       }
     }
-    Mat grey = Images.grey(Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight,
-        new Mat());
+    Images.small(Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight, smallRgb);
+    byte[] small = Images.bytes(smallRgb);
+    Mat grey = Images.grey(smallRgb, new Mat());
     byte[] out = stylised.rgb();
     double carried = 0;
     if (state != null && reason == null) {
@@ -156,8 +159,8 @@ public final class TemporalStabilizer implements AutoCloseable {
           Reliability.of(
               backward,
               forward,
-              Images.bytes(state.grey()),
-              Images.bytes(grey),
+              state.small(),
+              small,
               width / (double) flowWidth,
               settings.tolerance(),
               settings.photometric());
@@ -180,7 +183,7 @@ public final class TemporalStabilizer implements AutoCloseable {
         LOG.debug("{} #{}: {}; starting afresh", source.streamId(), source.index(), reason.label());
       }
     }
-    remember(source.streamId(), new StreamState(width, height, source.index(), grey, out));
+    remember(source.streamId(), new StreamState(width, height, source.index(), grey, small, out));
     metrics.frame(System.nanoTime() - start, carried);
     return out == stylised.rgb() ? stylised : stylised.withPixels(out);
   }
@@ -257,7 +260,7 @@ public final class TemporalStabilizer implements AutoCloseable {
     streams.clear();
     held = 0;
     flow.close();
-    for (Mat m : new Mat[] {input, previous, warped, map, weightsSmall, weights}) {
+    for (Mat m : new Mat[] {input, smallRgb, previous, warped, map, weightsSmall, weights}) {
       m.close();
     }
   }

@@ -69,12 +69,18 @@ public final class WarpError implements AutoCloseable {
     }
     if (previousGrey != null && (frameWidth != width || frameHeight != height)) {
       throw new IllegalArgumentException(
-          "frame size changed from " + width + "x" + height + " to " + frameWidth + "x"
+          "frame size changed from "
+              + width
+              + "x"
+              + height
+              + " to "
+              + frameWidth
+              + "x"
               + frameHeight);
     }
     Mat grey =
-        Images.grey(Images.rgb(input, frameWidth, frameHeight, rgb), frameWidth, frameHeight,
-            new Mat());
+        Images.grey(
+            Images.rgb(input, frameWidth, frameHeight, rgb), frameWidth, frameHeight, new Mat());
     if (previousGrey != null) {
       FlowField backward = flow.between(grey, previousGrey);
       FlowField forward = flow.between(previousGrey, grey);
@@ -122,8 +128,8 @@ public final class WarpError implements AutoCloseable {
   }
 
   /**
-   * Pixels of the current frame that are visible in the previous one: inside the frame, passing
-   * the forward-backward check ({@code |b + f|^2 <= 0.01 (|b|^2 + |f|^2) + 0.5}) and off motion
+   * Pixels of the current frame that are visible in the previous one: inside the frame, passing the
+   * forward-backward check ({@code |b + f|^2 <= 0.01 (|b|^2 + |f|^2) + 0.5}) and off motion
    * boundaries ({@code |grad u|^2 + |grad v|^2 <= 0.01 |b|^2 + 0.002}).
    */
   private static boolean[] nonOccluded(FlowField backward, FlowField forward) {
