@@ -96,26 +96,6 @@ class TemporalStabilizerTest {
     assertTrue(steady < plain / 2, "E_warp at most half of frame by frame: " + errors);
 
     for (int i = 4; i < out.size(); i++) {
-      if (Boolean.getBoolean("diag")) {
-        for (int j = 4; j < 20; j++) {
-          int l = SQUARE_X0 + SPEED * j;
-          System.err.println(
-              +j
-                  + " "
-                  + (redness(
-                          out.get(j),
-                          Math.max(0, l - 16),
-                          l - 2,
-                          SQUARE_Y + 4,
-                          SQUARE_Y + SQUARE - 4)
-                      - redness(
-                          stylised.get(j),
-                          Math.max(0, l - 16),
-                          l - 2,
-                          SQUARE_Y + 4,
-                          SQUARE_Y + SQUARE - 4)));
-        }
-      }
       int left = SQUARE_X0 + SPEED * i;
       // the wake: where the square was over the last few frames, no longer covered
       int wakeFrom = Math.max(0, left - 4 * SPEED);
