@@ -108,6 +108,15 @@ public final class TemporalMetrics {
     return (long) resets.get(reason).count();
   }
 
+  /** Resets so far, for any reason. */
+  public long totalResets() {
+    long sum = 0;
+    for (Counter c : resets.values()) {
+      sum += (long) c.count();
+    }
+    return sum;
+  }
+
   public long evictions() {
     return (long) evicted.count();
   }
