@@ -25,14 +25,15 @@ final class TemporalOption {
     return off ? TemporalSettings.OFF : TemporalSettings.DEFAULT;
   }
 
-  /** A few words on what the stabiliser did: flow time, pixels carried over, resets. */
+  /** A few words on what the stabiliser did: time per frame, pixels carried over, resets. */
   static String summary(TemporalStabilizer stabilizer) {
     if (stabilizer == null) {
       return "temporal off";
     }
     TemporalMetrics m = stabilizer.metrics();
     return String.format(
-        "temporal: flow %.1f ms/frame, %.0f%% of pixels carried over, %d resets",
+        "temporal: %.1f ms/frame (flow %.1f), %.0f%% of pixels carried over, %d resets",
+        m.latency().count() == 0 ? 0.0 : m.latency().mean(TimeUnit.MILLISECONDS),
         m.flow().count() == 0 ? 0.0 : m.flow().mean(TimeUnit.MILLISECONDS),
         100 * (m.carried().count() == 0 ? 0.0 : m.carried().mean()),
         m.totalResets());

@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
  * (seeded by stream and index, so a frame always comes out the same). Frame by frame, the strokes
  * jump about; a stabiliser should hold them still.
  */
-final class FlickeringStylizer implements BatchProcessor {
+public final class FlickeringStylizer implements BatchProcessor {
   /** Amplitude of the per-frame strokes in grey levels. */
-  static final int STROKES = 24;
+  public static final int STROKES = 24;
 
   @Override
   public List<Frame> process(List<Frame> batch) {
@@ -25,7 +25,7 @@ final class FlickeringStylizer implements BatchProcessor {
     return out;
   }
 
-  static byte[] paint(Frame frame) {
+  public static byte[] paint(Frame frame) {
     SplittableRandom random =
         new SplittableRandom(31L * frame.streamId().hashCode() + frame.index());
     byte[] in = frame.rgb();

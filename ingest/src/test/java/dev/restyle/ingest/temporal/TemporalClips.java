@@ -17,24 +17,24 @@ import java.util.concurrent.TimeUnit;
  * source: a textured still background (sinusoidal stripes, so that optical flow has something to
  * hold on to) with light per-frame camera noise, and a red square moving across it.
  */
-final class TemporalClips {
-  static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+public final class TemporalClips {
+  public static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
   /** Speed of the square, pixels per frame. */
-  static final int SPEED = 4;
+  public static final int SPEED = 4;
 
   /** Side of the square in pixels. */
-  static final int SQUARE = 32;
+  public static final int SQUARE = 32;
 
   /** Top of the square. */
-  static final int SQUARE_Y = 40;
+  public static final int SQUARE_Y = 40;
 
   /** Left of the square at frame 0. */
-  static final int SQUARE_X0 = 16;
+  public static final int SQUARE_X0 = 16;
 
   private TemporalClips() {}
 
-  static void assumeFfmpeg() {
+  public static void assumeFfmpeg() {
     assumeTrue(Files.isExecutable(FFMPEG), "needs ffmpeg (apt-get install ffmpeg)");
   }
 
@@ -57,7 +57,7 @@ final class TemporalClips {
    * A red square moving right by {@link #SPEED} pixels a frame over a still textured background,
    * with temporal camera noise.
    */
-  static Path movingSquare(Path out, int width, int height, int frames)
+  public static Path movingSquare(Path out, int width, int height, int frames)
       throws IOException, InterruptedException {
     int fps = 25;
     String filter =
@@ -79,7 +79,7 @@ final class TemporalClips {
   }
 
   /** A still textured scene for {@code frames / 2} frames, then a hard cut to another one. */
-  static Path hardCut(Path out, int width, int height, int frames)
+  public static Path hardCut(Path out, int width, int height, int frames)
       throws IOException, InterruptedException {
     int fps = 25;
     int half = frames / 2;
@@ -132,7 +132,7 @@ final class TemporalClips {
   /**
    * Every frame of a clip, decoded by restyle's {@link VideoFileSource}, under {@code streamId}.
    */
-  static List<Frame> read(Path file, String streamId) throws IOException {
+  public static List<Frame> read(Path file, String streamId) throws IOException {
     List<Frame> frames = new ArrayList<>();
     try (VideoFileSource source = VideoFileSource.open(file, streamId)) {
       Frame frame;
