@@ -38,13 +38,40 @@ import picocli.CommandLine.Parameters;
     name = "evaluate",
     description =
         "Compare style networks on held-out photos: style, content and total loss under one loss"
-            + " network, and ms per image.")
+            + " network, and ms per image. With --temporal INPUT: measure the flicker of video"
+            + " clips made from INPUT instead (warping error E_warp, Lai et al. 2018).")
 final class EvaluateCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "NETWORK",
-      description = "style names (see 'restyle styles') or .rsn files; the first sets the defaults")
+      description =
+          "style names (see 'restyle styles') or .rsn files; the first sets the defaults. With"
+              + " --temporal: the output video clips to measure")
   List<String> networks;
+
+  @Option(
+      names = "--temporal",
+      paramLabel = "INPUT",
+      description =
+          "measure temporal consistency instead: E_warp of each clip given (made from the INPUT"
+              + " clip, frame for frame) - optical flow on the input frames, the previous output"
+              + " frame warped onto the current one, mean squared difference over non-occluded"
+              + " pixels, RGB 0..1, averaged over frames")
+  Path temporalInput;
+
+  @Option(
+      names = "--flow",
+      defaultValue = "farneback",
+      description =
+          "with --temporal: the optical flow measured with, farneback (independent of the"
+              + " stabiliser's DIS flow) or dis (default ${DEFAULT-VALUE})")
+  String flow;
+
+  @Option(
+      names = "--max-frames",
+      defaultValue = "0",
+      description = "with --temporal: the most frames read from each clip (default: all)")
+  int maxFrames;
 
   @Option(
       names = "--photos",
@@ -128,6 +155,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (temporalInput != null) {
+      return TemporalEvaluation.run(
+          temporalInput, networks.stream().map(Path::of).toList(), flow, maxFrames, json);
+    }
     if (sheet != null) {
       ImageFiles.formatOf(sheet);
     }

@@ -122,6 +122,8 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Mixin ShutdownOption shutdown;
 
+  @Mixin TemporalOption temporal;
+
   @Override
   public Integer call() throws Exception {
     StyleOptions options = choice.options();
@@ -166,7 +168,8 @@ final class KafkaCommand implements Callable<Integer> {
                 if (maxFrames != null && written >= maxFrames) {
                   self.get().stop();
                 }
-              });
+              },
+              temporal.settings());
       self.set(stylizer);
       // The pipeline is cancelled at three quarters of the timeout, so that what was acknowledged
       // is still committed before the hard exit.
@@ -179,7 +182,7 @@ final class KafkaCommand implements Callable<Integer> {
         stats.start();
         PipelineResult result = stylizer.run();
         System.out.printf(
-            "%s -> %s: %d frames in %.1f s, %.2f fps, %d dead letters (style %s, %s)%n",
+            "%s -> %s: %d frames in %.1f s, %.2f fps, %d dead letters (style %s, %s; %s)%n",
             settings.inputTopic(),
             settings.outputTopic(),
             result.framesOut(),
@@ -187,7 +190,8 @@ final class KafkaCommand implements Callable<Integer> {
             result.framesPerSecond(),
             result.decodeErrors(),
             choice.style,
-            exactlyOnce ? "exactly once" : "at least once");
+            exactlyOnce ? "exactly once" : "at least once",
+            TemporalOption.summary(stylizer.stabilizer()));
         System.out.flush();
         return signals.exitCode(ExitCodes.OK);
       } finally {

@@ -52,7 +52,7 @@ final class PipelineLauncher {
               Runtime.defaultBatch(device),
               PipelineListener.NONE);
       System.out.printf(
-          "%s -> %s: %d frames in %.1f s, %.2f fps, %d dropped (style %s); %s%n",
+          "%s -> %s: %d frames in %.1f s, %.2f fps, %d dropped (style %s; %s); %s%n",
           config.source().uri(),
           config.sink().uri(),
           result.framesOut(),
@@ -60,6 +60,7 @@ final class PipelineLauncher {
           result.framesPerSecond(),
           result.framesDropped(),
           config.style().name(),
+          TemporalOption.summary(service.stabilizer()),
           service.summary());
       System.out.flush();
       boolean damagedFile =

@@ -40,6 +40,8 @@ final class StreamCommand implements Callable<Integer> {
 
   @Mixin ShutdownOption shutdown;
 
+  @Mixin TemporalOption temporal;
+
   @Option(names = "--id", description = "stream id for logs and metrics (default: from the URL)")
   String id;
 
@@ -132,6 +134,9 @@ final class StreamCommand implements Callable<Integer> {
       root.put("predictors", predictors);
     }
     putIf(root, "stopAfter", stopAfter);
+    if (temporal.off) {
+      root.put("temporal", false);
+    }
     ObjectNode metrics = root.putObject("metrics");
     if (metricsPort != null) {
       metrics.put("port", metricsPort);

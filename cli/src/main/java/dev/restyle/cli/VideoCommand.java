@@ -79,6 +79,8 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
 
   @Mixin ShutdownOption shutdown;
 
+  @Mixin TemporalOption temporal;
+
   private final AtomicReference<Pipeline> running = new AtomicReference<>();
   private final AtomicReference<VideoFileSink> writing = new AtomicReference<>();
   private volatile boolean stopRequested;
@@ -117,13 +119,14 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
       Outcome outcome = stylise(video.file(), video.name(), options, signals);
       PipelineResult result = outcome.result();
       System.out.printf(
-          "%s -> %s: %d frames in %.1f s, %.2f fps (style %s)%s%n",
+          "%s -> %s: %d frames in %.1f s, %.2f fps (style %s; %s)%s%n",
           video.label(),
           output,
           result.framesOut(),
           result.elapsed().toNanos() / 1e9,
           result.framesPerSecond(),
           choice.style,
+          outcome.temporal(),
           signals.signalled() ? "; stopped early: the output holds these frames" : "");
       System.out.flush();
       if (result.decodeErrors() > 0) {
@@ -138,7 +141,8 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
   private static final int DAMAGE_LISTED = 10;
 
   /** What a run did, and the damage its input had. */
-  private record Outcome(PipelineResult result, List<InputDamage> damage, long declaredFrames) {}
+  private record Outcome(
+      PipelineResult result, List<InputDamage> damage, long declaredFrames, String temporal) {}
 
   private static void reportDamage(String label, Outcome outcome) {
     PipelineResult result = outcome.result();
@@ -202,6 +206,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
                 .maxWait(Duration.ofMillis(maxWaitMillis))
                 .predictors(predictors)
                 .meterRegistry(registry)
+                .temporal(temporal.settings())
                 .listener(
                     (frame, written) -> {
                       double seconds = (System.nanoTime() - start) / 1e9;
@@ -216,7 +221,11 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
           pipeline.stop();
         }
         PipelineResult result = pipeline.run();
-        return new Outcome(result, source.damage(), info.estimatedFrames());
+        return new Outcome(
+            result,
+            source.damage(),
+            info.estimatedFrames(),
+            TemporalOption.summary(pipeline.stabilizer()));
       } finally {
         running.set(null);
         writing.set(null);

@@ -142,6 +142,12 @@ final class Fields {
     return out;
   }
 
+  /** Whether the field is there and is {@code true} or {@code false} (not a mapping, say). */
+  boolean isBoolean(String name) {
+    JsonNode v = get(name);
+    return v != null && v.isBoolean();
+  }
+
   /** A nested mapping; an absent one reads as empty. */
   Fields object(String name) {
     JsonNode v = get(name);

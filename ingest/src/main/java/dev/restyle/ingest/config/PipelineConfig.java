@@ -1,6 +1,7 @@
 package dev.restyle.ingest.config;
 
 import dev.restyle.ingest.live.Backoff;
+import dev.restyle.ingest.temporal.TemporalSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.regex.Pattern;
  * @param stopAfter stop by itself after this long (the output is completed); null to run until the
  *     source ends or the process is told to stop
  * @param metrics reporting
+ * @param temporal temporal stabilisation of the stylised frames (on by default; {@code temporal:
+ *     false} turns it off); its own record validates its fields
  */
 public record PipelineConfig(
     SourceConfig source,
@@ -33,11 +36,35 @@ public record PipelineConfig(
     Duration maxWait,
     int predictors,
     Duration stopAfter,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    TemporalSettings temporal) {
 
   private static final Pattern STYLE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
+  /** A config with temporal stabilisation on, with its defaults. */
+  public PipelineConfig(
+      SourceConfig source,
+      SinkConfig sink,
+      StyleConfig style,
+      Integer batch,
+      Duration maxWait,
+      int predictors,
+      Duration stopAfter,
+      MetricsConfig metrics) {
+    this(
+        source,
+        sink,
+        style,
+        batch,
+        maxWait,
+        predictors,
+        stopAfter,
+        metrics,
+        TemporalSettings.DEFAULT);
+  }
+
   public PipelineConfig {
+    Objects.requireNonNull(temporal, "temporal");
     List<String> problems =
         problems(source, sink, style, batch, maxWait, predictors, stopAfter, metrics);
     if (!problems.isEmpty()) {

@@ -10,6 +10,8 @@ import dev.restyle.ingest.endpoint.SourceProvider;
 import dev.restyle.ingest.live.Backoff;
 import dev.restyle.ingest.live.LiveSource;
 import dev.restyle.ingest.pipeline.OverflowPolicy;
+import dev.restyle.ingest.temporal.DisPreset;
+import dev.restyle.ingest.temporal.TemporalSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -149,6 +151,7 @@ public final class PipelineConfigReader {
             met.string("host", MetricsConfig.NONE.host()),
             met.duration("logEvery", MetricsConfig.NONE.logEvery()));
     met.rejectUnknown();
+    TemporalSettings temporal = temporal(top, problems);
     top.rejectUnknown();
 
     problems.addAll(
@@ -164,6 +167,37 @@ public final class PipelineConfigReader {
     if (!problems.isEmpty()) {
       throw new ConfigException(where, problems.stream().distinct().toList());
     }
-    return new PipelineConfig(source, sink, style, batch, maxWait, predictors, stopAfter, metrics);
+    return new PipelineConfig(
+        source, sink, style, batch, maxWait, predictors, stopAfter, metrics, temporal);
+  }
+
+  /**
+   * The {@code temporal} field: absent for the defaults (on), {@code true} or {@code false}, or a
+   * mapping of {@link TemporalSettings}' fields ({@code enabled}, {@code blend}, {@code flowWidth},
+   * {@code preset}, {@code tolerance}, {@code photometric}, {@code cutShare}, {@code maxStreams}).
+   */
+  private static TemporalSettings temporal(Fields top, List<String> problems) {
+    TemporalSettings d = TemporalSettings.DEFAULT;
+    if (top.isBoolean("temporal")) {
+      return d.withEnabled(top.bool("temporal", true));
+    }
+    Fields t = top.object("temporal");
+    boolean enabled = t.bool("enabled", d.enabled());
+    double blend = t.decimal("blend", d.blend());
+    int flowWidth = t.integer("flowWidth", d.flowWidth());
+    DisPreset preset = t.choice("preset", DisPreset.class, d.preset());
+    double tolerance = t.decimal("tolerance", d.tolerance());
+    int photometric = t.integer("photometric", d.photometric());
+    double cutShare = t.decimal("cutShare", d.cutShare());
+    int maxStreams = t.integer("maxStreams", d.maxStreams());
+    t.rejectUnknown();
+    List<String> found =
+        TemporalSettings.problems(
+            blend, flowWidth, preset, tolerance, photometric, cutShare, maxStreams);
+    found.forEach(m -> problems.add("temporal." + m));
+    return found.isEmpty()
+        ? new TemporalSettings(
+            enabled, blend, flowWidth, preset, tolerance, photometric, cutShare, maxStreams)
+        : d;
   }
 }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param rgb packed RGB pixels
  * @param createdNanos {@link System#nanoTime()} when the source produced the frame, for end-to-end
  *     latency
+ * @param discontinuity whether the frame does not follow on from the one before it in its stream
+ *     (the first frame after a live source reconnected): what was learnt from earlier frames, such
+ *     as temporal stabilisation's previous frame, no longer applies
  */
 public record Frame(
     String streamId,
@@ -27,7 +30,8 @@ public record Frame(
     int width,
     int height,
     byte[] rgb,
-    long createdNanos) {
+    long createdNanos,
+    boolean discontinuity) {
 
   public Frame {
     Objects.requireNonNull(streamId, "streamId");
@@ -52,11 +56,30 @@ public record Frame(
     }
   }
 
+  /** A frame that follows on from the one before it in its stream. */
+  public Frame(
+      String streamId,
+      long index,
+      long ptsMicros,
+      int width,
+      int height,
+      byte[] rgb,
+      long createdNanos) {
+    this(streamId, index, ptsMicros, width, height, rgb, createdNanos, false);
+  }
+
   /**
-   * The same frame (stream, index, timestamp, creation time) with other pixels of the same size.
+   * The same frame (stream, index, timestamp, creation time, discontinuity) with other pixels of
+   * the same size.
    */
   public Frame withPixels(byte[] pixels) {
-    return new Frame(streamId, index, ptsMicros, width, height, pixels, createdNanos);
+    return new Frame(
+        streamId, index, ptsMicros, width, height, pixels, createdNanos, discontinuity);
+  }
+
+  /** The same frame marked as not following on from the one before it. */
+  public Frame asDiscontinuity() {
+    return new Frame(streamId, index, ptsMicros, width, height, rgb, createdNanos, true);
   }
 
   /** Whether {@code other} has the same width and height. */
@@ -66,7 +89,17 @@ public record Frame(
 
   @Override
   public String toString() {
-    return "Frame[" + streamId + " #" + index + " pts " + ptsMicros + " us, " + width + "x" + height
+    return "Frame["
+        + streamId
+        + " #"
+        + index
+        + " pts "
+        + ptsMicros
+        + " us, "
+        + width
+        + "x"
+        + height
+        + (discontinuity ? ", discontinuity" : "")
         + "]";
   }
 }

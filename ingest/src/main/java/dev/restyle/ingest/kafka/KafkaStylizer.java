@@ -4,6 +4,8 @@ import dev.restyle.ingest.inference.BatchProcessor;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
+import dev.restyle.ingest.temporal.TemporalSettings;
+import dev.restyle.ingest.temporal.TemporalStabilizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@link Pipeline} (batcher, network) and its {@link KafkaFrameSink}, with offsets committed
  * through a {@link FramePublisher} only for frames whose output is safe. Several processes with the
  * same group id share the input's partitions.
+ *
+ * <p>With {@linkplain TemporalSettings temporal stabilisation} on, each record's frame is steadied
+ * against the previous output of its own stream (the record key): streams interleaved in a topic or
+ * a partition are kept apart, batching across them is unchanged, and the output keeps the input's
+ * order.
  *
  * <p>{@link #stop()} (from any thread, e.g. a shutdown hook) stops taking records, lets the frames
  * in flight through, waits for their acknowledgements and commits; {@link #run()} then returns.
@@ -50,18 +57,36 @@ public final class KafkaStylizer {
   private final MeterRegistry registry;
   private final Batching batching;
   private final PipelineListener listener;
+  private final TemporalSettings temporal;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final AtomicReference<KafkaTopicSource> source = new AtomicReference<>();
   private final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile KafkaMetrics metrics;
 
+  /** A stylizer without temporal stabilisation (each frame painted on its own). */
   public KafkaStylizer(
       KafkaSettings settings,
       BatchProcessor processor,
       MeterRegistry registry,
       Batching batching,
       PipelineListener listener) {
+    this(settings, processor, registry, batching, listener, TemporalSettings.OFF);
+  }
+
+  /**
+   * A stylizer.
+   *
+   * @param temporal temporal stabilisation per stream key ({@link TemporalSettings#OFF} for none)
+   */
+  public KafkaStylizer(
+      KafkaSettings settings,
+      BatchProcessor processor,
+      MeterRegistry registry,
+      Batching batching,
+      PipelineListener listener,
+      TemporalSettings temporal) {
+    this.temporal = Objects.requireNonNull(temporal, "temporal");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.processor = Objects.requireNonNull(processor, "processor");
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -93,6 +118,7 @@ public final class KafkaStylizer {
               .maxWait(batching.maxWait())
               .queueCapacity(Math.max(2, 2 * batching.maxBatch()))
               .meterRegistry(registry)
+              .temporal(temporal)
               .listener(listener)
               .build();
       pipeline.set(running);
@@ -110,6 +136,15 @@ public final class KafkaStylizer {
     } finally {
       finished.countDown();
     }
+  }
+
+  /**
+   * The temporal stabiliser (its meters), once {@link #run()} has started with temporal
+   * stabilisation on; null otherwise.
+   */
+  public TemporalStabilizer stabilizer() {
+    Pipeline running = pipeline.get();
+    return running == null ? null : running.stabilizer();
   }
 
   /**

@@ -302,6 +302,9 @@ public final class LiveSource implements FrameSource {
         continue;
       }
       long now = System.nanoTime();
+      // The first frame of a new connection (not the first of all) starts afresh: the picture may
+      // have moved on during the outage.
+      boolean resumed = newConnection && lastPts != Long.MIN_VALUE;
       return new Frame(
           info.streamId(),
           index++,
@@ -309,7 +312,8 @@ public final class LiveSource implements FrameSource {
           grabbed.imageWidth,
           grabbed.imageHeight,
           GrabbedImages.packedRgb(grabbed),
-          now);
+          now,
+          resumed);
     }
     return null;
   }

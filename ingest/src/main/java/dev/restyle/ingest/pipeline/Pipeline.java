@@ -5,6 +5,8 @@ import dev.restyle.ingest.inference.BatchProcessor;
 import dev.restyle.ingest.metrics.PipelineMetrics;
 import dev.restyle.ingest.sink.FrameSink;
 import dev.restyle.ingest.source.FrameSource;
+import dev.restyle.ingest.temporal.TemporalSettings;
+import dev.restyle.ingest.temporal.TemporalStabilizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -21,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stylises a stream: four stages on threads of their own, joined by bounded queues.
+ * Stylises a stream: four stages on threads of their own, joined by bounded queues, and a fifth
+ * with temporal stabilisation on.
  *
  * <pre>
  * source --decoded--> batcher --batches--> inference --processed--> sink
+ * source --decoded--> batcher --batches--> inference --stylised--> temporal --processed--> sink
  * </pre>
  *
  * <ul>
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *       concurrently; batches are numbered as they are taken and handed on strictly in that order
  *       (a worker that finishes early waits its turn, so at most one batch per worker is in
  *       flight);
+ *   <li>with {@linkplain Builder#temporal temporal stabilisation} on, the temporal stage steadies
+ *       each stylised frame against the previous output of its stream ({@link TemporalStabilizer},
+ *       keyed by the frame's stream id, so frames of interleaved streams are each steadied against
+ *       their own), in order, on a thread of its own so that it overlaps the next network pass;
  *   <li>the sink stage writes frames in order, then {@linkplain FrameSink#finish() finishes} the
  *       sink at the end of the stream.
  * </ul>
@@ -64,6 +72,9 @@ public final class Pipeline {
   private final String streamId;
   private final int predictors;
   private final Sequencer sequencer = new Sequencer();
+  private final TemporalSettings temporal;
+  private final MeterRegistry registry;
+  private volatile TemporalStabilizer stabilizer;
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicReference<Failure> failure = new AtomicReference<>();
@@ -79,6 +90,15 @@ public final class Pipeline {
 
   private record Failure(String stage, Throwable cause) {}
 
+  /** A frame the network was given and what it made of it, for the temporal stage. */
+  private record Painted(Frame source, Frame stylised) {}
+
+  /** Where the inference stage hands a frame on. */
+  @FunctionalInterface
+  private interface Handoff {
+    void put(Frame source, Frame stylised) throws InterruptedException;
+  }
+
   private Pipeline(Builder b) {
     this.source = b.source;
     this.processor = b.processor;
@@ -90,6 +110,21 @@ public final class Pipeline {
     this.metrics = new PipelineMetrics(b.registry, streamId);
     this.listener = b.listener;
     this.predictors = b.predictors;
+    this.temporal = b.temporal;
+    this.registry = b.registry;
+  }
+
+  /** How frames are steadied over time ({@link TemporalSettings#OFF} if not). */
+  public TemporalSettings temporal() {
+    return temporal;
+  }
+
+  /**
+   * The temporal stabiliser (its {@linkplain TemporalStabilizer#metrics() meters}), once {@link
+   * #run} has started with temporal stabilisation on; null otherwise.
+   */
+  public TemporalStabilizer stabilizer() {
+    return stabilizer;
   }
 
   /** A builder for a pipeline from {@code source} through {@code processor} to {@code sink}. */
@@ -129,6 +164,16 @@ public final class Pipeline {
       cutQueues();
     }
     Channel<Frame> processed = channel("processed", queueCapacity, OverflowPolicy.BLOCK);
+    TemporalStabilizer stabilizer =
+        temporal.enabled() ? new TemporalStabilizer(temporal, registry, streamId) : null;
+    this.stabilizer = stabilizer;
+    Channel<Painted> stylised =
+        stabilizer != null ? channel("stylised", queueCapacity, OverflowPolicy.BLOCK) : null;
+    Channel<?> inferred = stylised != null ? stylised : processed;
+    Handoff handoff =
+        stylised != null
+            ? (in, out) -> stylised.put(new Painted(in, out))
+            : (in, out) -> processed.put(out);
 
     List<Thread> threads = new ArrayList<>();
     threads.add(stage("source", () -> readSource(decoded)));
@@ -145,13 +190,16 @@ public final class Pipeline {
           stage(
               predictors == 1 ? "inference" : "inference-" + i,
               () -> {
-                infer(batched, processed);
-                // The last worker to see the end of the stream ends the sink's queue: every batch
-                // was handed on before its worker took the next.
+                infer(batched, handoff);
+                // The last worker to see the end of the stream ends the next stage's queue: every
+                // batch was handed on before its worker took the next.
                 if (running.decrementAndGet() == 0) {
-                  processed.close();
+                  inferred.close();
                 }
               }));
+    }
+    if (stylised != null) {
+      threads.add(stage("temporal", () -> steady(stylised, processed)));
     }
     threads.add(stage("sink", () -> write(processed)));
     threads.forEach(Thread::start);
@@ -165,6 +213,11 @@ public final class Pipeline {
         thread.join(10_000);
       }
       throw e;
+    } finally {
+      if (stabilizer != null) {
+        // Every stage has ended (or was given its chance to): the native memory can go.
+        stabilizer.close();
+      }
     }
     Failure failed = failure.get();
     if (failed != null) {
@@ -259,7 +312,7 @@ public final class Pipeline {
   }
 
   /** One inference worker: until the end of the stream, takes a batch, runs it, hands it on. */
-  private void infer(Channel<List<Frame>> in, Channel<Frame> out) throws InterruptedException {
+  private void infer(Channel<List<Frame>> in, Handoff out) throws InterruptedException {
     while (true) {
       Sequencer.Numbered<List<Frame>> taken = sequencer.take(in::take);
       List<Frame> batch = taken.item();
@@ -272,8 +325,8 @@ public final class Pipeline {
       batches.incrementAndGet();
       check(batch, result);
       sequencer.awaitTurn(taken.number());
-      for (Frame frame : result) {
-        out.put(frame);
+      for (int i = 0; i < result.size(); i++) {
+        out.put(batch.get(i), result.get(i));
       }
       sequencer.done(taken.number());
     }
@@ -296,6 +349,16 @@ public final class Pipeline {
             "the processor returned " + out + " in place of " + in + ": frames must keep order");
       }
     }
+  }
+
+  /** The temporal stage: steadies each stylised frame, in order, and hands it to the sink. */
+  private void steady(Channel<Painted> in, Channel<Frame> out) throws InterruptedException {
+    Painted painted;
+    TemporalStabilizer steadier = stabilizer;
+    while ((painted = in.take()) != null) {
+      out.put(steadier.stabilise(painted.source(), painted.stylised()));
+    }
+    out.close();
   }
 
   private void write(Channel<Frame> in) throws IOException, InterruptedException {
@@ -376,6 +439,7 @@ public final class Pipeline {
     private MeterRegistry registry;
     private PipelineListener listener = PipelineListener.NONE;
     private int predictors = 1;
+    private TemporalSettings temporal = TemporalSettings.OFF;
 
     private Builder(FrameSource source, BatchProcessor processor, FrameSink sink) {
       this.source = Objects.requireNonNull(source, "source");
@@ -435,6 +499,15 @@ public final class Pipeline {
             "predictors (inference threads) must be at least 1, got " + predictors);
       }
       this.predictors = predictors;
+      return this;
+    }
+
+    /**
+     * Temporal stabilisation of the stylised frames (default {@link TemporalSettings#OFF}: each
+     * frame as the network painted it). The commands turn it on by default.
+     */
+    public Builder temporal(TemporalSettings temporal) {
+      this.temporal = Objects.requireNonNull(temporal, "temporal");
       return this;
     }
 

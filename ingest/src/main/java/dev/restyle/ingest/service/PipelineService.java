@@ -9,6 +9,7 @@ import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineListener;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import dev.restyle.ingest.sink.FrameSink;
+import dev.restyle.ingest.temporal.TemporalStabilizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,6 +40,7 @@ public final class PipelineService {
   private volatile boolean stopRequested;
   private volatile MetricsServer server;
   private volatile String summary = "";
+  private volatile TemporalStabilizer stabilizer;
 
   /**
    * A service for a config.
@@ -70,6 +72,14 @@ public final class PipelineService {
       throw new IllegalStateException("no metrics endpoint is serving");
     }
     return s.port();
+  }
+
+  /**
+   * The pipeline's temporal stabiliser (for its {@linkplain TemporalStabilizer#metrics() meters})
+   * once a run with temporal stabilisation on has ended; null otherwise.
+   */
+  public TemporalStabilizer stabilizer() {
+    return stabilizer;
   }
 
   /** The last summary line: frames, fps, drops, reconnects, latency p50/p99. */
@@ -108,6 +118,7 @@ public final class PipelineService {
                 .queueCapacity(config.source().queue())
                 .overflow(config.source().overflow())
                 .meterRegistry(registry)
+                .temporal(config.temporal())
                 .listener(listener)
                 .build();
         String id = src.info().streamId();
@@ -135,6 +146,7 @@ public final class PipelineService {
             result = pipeline.run();
           } finally {
             summary = report.summary();
+            stabilizer = pipeline.stabilizer();
             LOG.info("{}: {}", id, summary);
             if (timer != null) {
               timer.interrupt();

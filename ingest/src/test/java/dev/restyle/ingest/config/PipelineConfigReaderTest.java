@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restyle.ingest.endpoint.Endpoints;
 import dev.restyle.ingest.endpoint.SourceProvider;
 import dev.restyle.ingest.pipeline.OverflowPolicy;
+import dev.restyle.ingest.temporal.DisPreset;
+import dev.restyle.ingest.temporal.TemporalSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +51,45 @@ class PipelineConfigReaderTest {
     assertEquals(1, c.predictors());
     assertEquals(1.0, c.style().strength());
     assertEquals("cam.local_stream1", Endpoints.streamId(c.source()));
+    assertEquals(TemporalSettings.DEFAULT, c.temporal(), "temporal stabilisation on by default");
+  }
+
+  @Test
+  void temporalIsOnOffOrAMappingOfItsSettings() throws IOException {
+    String head =
+        """
+        source: {uri: in/clip.mkv}
+        sink: {uri: out.mp4}
+        style: {name: mosaic}
+        """;
+    assertEquals(TemporalSettings.OFF, read(head + "temporal: false\n").temporal());
+    assertEquals(TemporalSettings.DEFAULT, read(head + "temporal: true\n").temporal());
+    TemporalSettings t =
+        read(head + "temporal: {blend: 0.5, flowWidth: 240, preset: ultrafast, maxStreams: 4}\n")
+            .temporal();
+    assertTrue(t.enabled());
+    assertEquals(0.5, t.blend());
+    assertEquals(240, t.flowWidth());
+    assertEquals(DisPreset.ULTRAFAST, t.preset());
+    assertEquals(4, t.maxStreams());
+    assertEquals(TemporalSettings.DEFAULT.cutShare(), t.cutShare());
+    List<String> wrong =
+        problems(
+            head
+                + "temporal: {blend: 1.5, flowWidth: 8, preset: slow, cutShare: -0.1, bogus: 1}\n");
+    assertEquals(5, wrong.size(), wrong.toString());
+    assertTrue(
+        wrong.containsAll(
+            List.of(
+                "temporal.preset: must be one of ultrafast, fast, medium, got 'slow'",
+                "temporal.blend: must be 0 to 0.95, got 1.5",
+                "temporal.flowWidth: must be 16 to 4096 pixels, got 8",
+                "temporal.cutShare: must be 0 to 1, got -0.1")),
+        wrong.toString());
+    assertTrue(
+        problems(head + "temporal: {bogus: 1}\n").get(0).startsWith("temporal.bogus: unknown"));
+    assertTrue(
+        problems(head + "temporal: maybe\n").get(0).startsWith("temporal: expected a mapping"));
   }
 
   @Test
@@ -158,6 +199,7 @@ class PipelineConfigReaderTest {
     assertEquals(OverflowPolicy.DROP_OLDEST, rtsp.source().overflow());
     PipelineConfig file = reader.read(config.resolve("pipeline-file.yaml"));
     assertEquals(OverflowPolicy.BLOCK, file.source().overflow());
+    assertTrue(file.temporal().enabled());
   }
 
   @Test

@@ -1,0 +1,112 @@
+package dev.restyle.ingest.temporal;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/** Packed RGB frames in and out of OpenCV matrices. */
+final class Images {
+  private Images() {}
+
+  /**
+   * Copies packed RGB pixels into {@code into}, (re)allocated as {@code height x width CV_8UC3}.
+   */
+  static Mat rgb(byte[] rgb, int width, int height, Mat into) {
+    into.create(height, width, CV_8UC3);
+    ((ByteBuffer) into.createBuffer()).put(rgb);
+    return into;
+  }
+
+  /** The pixels of a continuous 8-bit matrix, copied out. */
+  static byte[] bytes(Mat mat) {
+    if (!mat.isContinuous()) {
+      throw new IllegalArgumentException("expected a continuous matrix");
+    }
+    byte[] out = new byte[(int) (mat.total() * mat.channels())];
+    ((ByteBuffer) mat.createBuffer()).get(out);
+    return out;
+  }
+
+  /**
+   * The grey image of an RGB matrix, area-averaged down to {@code width x height} (which also
+   * averages away some of a camera's noise), into {@code into}.
+   */
+  static Mat grey(Mat rgb, int width, int height, Mat into) {
+    if (width == rgb.cols() && height == rgb.rows()) {
+      cvtColor(rgb, into, COLOR_RGB2GRAY);
+    } else {
+      try (Mat full = new Mat();
+          Size size = new Size(width, height)) {
+        cvtColor(rgb, full, COLOR_RGB2GRAY);
+        resize(full, into, size, 0, 0, INTER_AREA);
+      }
+    }
+    if (into.type() != CV_8UC1) {
+      throw new IllegalStateException("grey image of type " + into.type());
+    }
+    return into;
+  }
+
+  /**
+   * An RGB matrix area-averaged down to {@code width x height} (a copy at its own size), into
+   * {@code into}.
+   */
+  static Mat small(Mat rgb, int width, int height, Mat into) {
+    if (width == rgb.cols() && height == rgb.rows()) {
+      rgb.copyTo(into);
+    } else {
+      try (Size size = new Size(width, height)) {
+        resize(rgb, into, size, 0, 0, INTER_AREA);
+      }
+    }
+    return into;
+  }
+
+  /** The grey image of an RGB matrix of the same size, into {@code into}. */
+  static Mat grey(Mat rgb, Mat into) {
+    cvtColor(rgb, into, COLOR_RGB2GRAY);
+    return into;
+  }
+
+  /**
+   * The sampling map that {@code remap} takes for warping by a flow: for each pixel {@code (x, y)},
+   * the point {@code (x + u, y + v)} where it is found in the other frame. The flow may be smaller
+   * than the map (flow computed at a lower resolution): it is then sampled bilinearly and its
+   * offsets scaled up to the map's pixels.
+   */
+  static Mat sampleMap(FlowField flow, int width, int height, Mat into) {
+    into.create(height, width, CV_32FC2);
+    float sx = width / (float) flow.width();
+    float sy = height / (float) flow.height();
+    float[] map = new float[2 * width * height];
+    float[] uv = new float[2];
+    boolean same = flow.width() == width && flow.height() == height;
+    float maxX = flow.width() - 1;
+    float maxY = flow.height() - 1;
+    int i = 0;
+    for (int y = 0; y < height; y++) {
+      float fy = Math.clamp((y + 0.5f) / sy - 0.5f, 0, maxY);
+      for (int x = 0; x < width; x++) {
+        if (same) {
+          uv[0] = flow.u(x, y);
+          uv[1] = flow.v(x, y);
+        } else {
+          flow.sample(Math.clamp((x + 0.5f) / sx - 0.5f, 0, maxX), fy, uv);
+        }
+        map[i++] = x + uv[0] * sx;
+        map[i++] = y + uv[1] * sy;
+      }
+    }
+    ((FloatBuffer) into.createBuffer()).put(map);
+    return into;
+  }
+}

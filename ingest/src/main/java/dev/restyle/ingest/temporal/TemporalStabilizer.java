@@ -1,0 +1,267 @@
+package dev.restyle.ingest.temporal;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import dev.restyle.ingest.frame.Frame;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.FloatBuffer;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steadies stylised video, stream by stream: each stylised frame is blended with the previous
+ * output frame of its stream, warped onto it along the optical flow of the input frames, wherever
+ * that flow is reliable. A feed-forward network paints each frame on its own, so camera noise and
+ * small motions move its strokes from frame to frame (flicker); carried along the motion, the
+ * previous output holds them in place.
+ *
+ * <p>Per frame of a stream that has a previous frame:
+ *
+ * <ol>
+ *   <li>DIS optical flow ({@link DisFlow}) between the grey input frames, scaled down to {@link
+ *       TemporalSettings#flowWidth()}, in both directions;
+ *   <li>a reliability mask ({@link Reliability}): the forward-backward check (occlusions, new
+ *       content) and a photometric check (a moving object's wake, a wrong flow); shrunk by one
+ *       pixel and softened;
+ *   <li>if less than {@link TemporalSettings#cutShare()} of the pixels are reliable, a scene cut:
+ *       the stylised frame goes out as it is and the stream starts afresh;
+ *   <li>otherwise the previous output frame is warped onto the current one ({@code remap} along the
+ *       upsampled backward flow) and blended: {@code out = s + blend * weight * (warped - s)} with
+ *       {@code s} the stylised frame and {@code weight} the mask (0 to 1).
+ * </ol>
+ *
+ * <p>A stream also starts afresh ({@link Reset}) when its source marks a frame as a {@linkplain
+ * Frame#discontinuity() discontinuity} (a reconnect), when the frame size changes and when the
+ * frame index does not follow on. The output of a stream's first frame, and of a reset, is the
+ * stylised frame unchanged. At most {@link TemporalSettings#maxStreams()} streams are held; the
+ * least recently seen is forgotten beyond that.
+ *
+ * <p>Not thread-safe: one thread calls {@link #stabilise} with each stream's frames in order (the
+ * pipeline's temporal stage), and closes it.
+ */
+public final class TemporalStabilizer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TemporalStabilizer.class);
+
+  /** Frames whose flow image would be smaller than this on a side pass unstabilised. */
+  static final int MIN_FLOW_SIDE = 16;
+
+  private final TemporalSettings settings;
+  private final TemporalMetrics metrics;
+  private final LinkedHashMap<String, StreamState> streams = new LinkedHashMap<>(16, 0.75f, true);
+  private final Set<String> tooSmall = new HashSet<>();
+  private final OpticalFlow flow;
+  private final Mat input = new Mat();
+  private final Mat smallRgb = new Mat();
+  private final Mat previous = new Mat();
+  private final Mat warped = new Mat();
+  private final Mat map = new Mat();
+  private final Mat weightsSmall = new Mat();
+  private final Mat weights = new Mat();
+  private volatile int held;
+  private boolean closed;
+
+  /** What is kept of a stream between frames. */
+  private record StreamState(
+      int width, int height, long index, Mat grey, byte[] small, byte[] output) {}
+
+  /**
+   * A stabiliser.
+   *
+   * @param settings must be {@linkplain TemporalSettings#enabled() enabled}
+   * @param registry where the meters go ({@link TemporalMetrics})
+   * @param streamTag the {@code stream} tag of the meters (the pipeline's stream id)
+   */
+  public TemporalStabilizer(TemporalSettings settings, MeterRegistry registry, String streamTag) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    if (!settings.enabled()) {
+      throw new IllegalArgumentException("temporal stabilisation is off in these settings");
+    }
+    this.metrics = new TemporalMetrics(registry, streamTag, () -> held);
+    this.flow = new DisFlow(settings.preset());
+  }
+
+  public TemporalMetrics metrics() {
+    return metrics;
+  }
+
+  public TemporalSettings settings() {
+    return settings;
+  }
+
+  /**
+   * The output frame for a stylised frame: steadied against its stream's previous output.
+   *
+   * @param source the input frame the network was given
+   * @param stylised the network's frame for it (same stream, index and size)
+   * @return a frame like {@code stylised} (same stream, index, timestamp), with steadied pixels
+   */
+  public Frame stabilise(Frame source, Frame stylised) {
+    if (closed) {
+      throw new IllegalStateException("the stabiliser is closed");
+    }
+    if (!source.streamId().equals(stylised.streamId())
+        || source.index() != stylised.index()
+        || !source.sameSize(stylised)) {
+      throw new IllegalArgumentException(
+          "the stylised frame " + stylised + " is not the one for " + source);
+    }
+    long start = System.nanoTime();
+    int width = source.width();
+    int height = source.height();
+    int flowWidth = Math.min(width, settings.flowWidth());
+    int flowHeight = (int) Math.round(height * (flowWidth / (double) width));
+    if (flowWidth < MIN_FLOW_SIDE || flowHeight < MIN_FLOW_SIDE) {
+      if (tooSmall.add(source.streamId())) {
+        LOG.warn(
+            "{}: frames of {}x{} are too small for optical flow; passed on unstabilised",
+            source.streamId(),
+            width,
+            height);
+      }
+      metrics.frame(System.nanoTime() - start, 0);
+      return stylised;
+    }
+    StreamState state = streams.get(source.streamId());
+    Reset reason = null;
+    if (state != null) {
+      if (source.discontinuity()) {
+        reason = Reset.RECONNECT;
+      } else if (state.width() != width || state.height() != height) {
+        reason = Reset.SIZE;
+      } else if (source.index() <= state.index()) {
+        reason = Reset.ORDER;
+      }
+    }
+    Images.small(Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight, smallRgb);
+    byte[] small = Images.bytes(smallRgb);
+    Mat grey = Images.grey(smallRgb, new Mat());
+    byte[] out = stylised.rgb();
+    double carried = 0;
+    if (state != null && reason == null) {
+      long flowStart = System.nanoTime();
+      FlowField backward = flow.between(grey, state.grey());
+      FlowField forward = flow.between(state.grey(), grey);
+      metrics.flow(System.nanoTime() - flowStart);
+      Reliability.Mask mask =
+          Reliability.of(
+              backward,
+              forward,
+              state.small(),
+              small,
+              width / (double) flowWidth,
+              settings.tolerance(),
+              settings.photometric());
+      if (mask.share() < settings.cutShare()) {
+        reason = Reset.CUT;
+        LOG.debug(
+            "{} #{}: scene cut ({} of pixels followed); starting afresh",
+            source.streamId(),
+            source.index(),
+            String.format("%.1f%%", 100 * mask.share()));
+      } else {
+        Reliability.Mask soft = mask.softened();
+        out = blend(state.output(), stylised.rgb(), backward, soft, width, height);
+        carried = soft.meanWeight();
+      }
+    }
+    if (reason != null) {
+      metrics.reset(reason);
+      if (reason != Reset.CUT) {
+        LOG.debug("{} #{}: {}; starting afresh", source.streamId(), source.index(), reason.label());
+      }
+    }
+    remember(source.streamId(), new StreamState(width, height, source.index(), grey, small, out));
+    metrics.frame(System.nanoTime() - start, carried);
+    return out == stylised.rgb() ? stylised : stylised.withPixels(out);
+  }
+
+  /** {@code stylised + blend * weight * (warped previous - stylised)}, per pixel and channel. */
+  private byte[] blend(
+      byte[] previousOut,
+      byte[] stylised,
+      FlowField backward,
+      Reliability.Mask mask,
+      int width,
+      int height) {
+    Images.rgb(previousOut, width, height, previous);
+    Images.sampleMap(backward, width, height, map);
+    try (Mat none = new Mat();
+        Scalar border = new Scalar(0)) {
+      remap(previous, warped, map, none, INTER_LINEAR, BORDER_REPLICATE, border);
+    }
+    byte[] carried = Images.bytes(warped);
+    float[] weight = upsample(mask, width, height);
+    float blend = (float) settings.blend();
+    byte[] out = new byte[stylised.length];
+    for (int p = 0, i = 0; p < weight.length; p++) {
+      float a = blend * weight[p];
+      for (int c = 0; c < 3; c++, i++) {
+        float s = stylised[i] & 0xff;
+        float v = s + a * ((carried[i] & 0xff) - s);
+        out[i] = (byte) (int) (v + 0.5f);
+      }
+    }
+    return out;
+  }
+
+  /** The mask's weights at the frame's size, bilinearly. */
+  private float[] upsample(Reliability.Mask mask, int width, int height) {
+    weightsSmall.create(mask.height(), mask.width(), CV_32FC1);
+    ((FloatBuffer) weightsSmall.createBuffer()).put(mask.weights());
+    float[] out = new float[width * height];
+    if (mask.width() == width && mask.height() == height) {
+      System.arraycopy(mask.weights(), 0, out, 0, out.length);
+      return out;
+    }
+    try (Size size = new Size(width, height)) {
+      resize(weightsSmall, weights, size, 0, 0, INTER_LINEAR);
+    }
+    ((FloatBuffer) weights.createBuffer()).get(out);
+    return out;
+  }
+
+  private void remember(String streamId, StreamState state) {
+    StreamState old = streams.put(streamId, state);
+    if (old != null) {
+      old.grey().close();
+    }
+    Iterator<Map.Entry<String, StreamState>> eldest = streams.entrySet().iterator();
+    while (streams.size() > settings.maxStreams()) {
+      Map.Entry<String, StreamState> e = eldest.next();
+      e.getValue().grey().close();
+      eldest.remove();
+      metrics.evicted();
+      LOG.debug("{}: forgotten (more than {} streams)", e.getKey(), settings.maxStreams());
+    }
+    held = streams.size();
+  }
+
+  /** Forgets every stream and frees the native memory. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    streams.values().forEach(s -> s.grey().close());
+    streams.clear();
+    held = 0;
+    flow.close();
+    for (Mat m : new Mat[] {input, smallRgb, previous, warped, map, weightsSmall, weights}) {
+      m.close();
+    }
+  }
+}
