@@ -39,6 +39,7 @@ final class PipelineLauncher {
   static int launch(String command, PipelineConfig config, Duration shutdownTimeout)
       throws Exception {
     Device device = Engine.getInstance().defaultDevice();
+    Runtime.leaveACoreForThePipeline(device);
     PipelineService service =
         new PipelineService(config, endpoints(), PipelineService.registryFor(config));
     try (StopSignals signals = StopSignals.install(command, shutdownTimeout, service::stop);

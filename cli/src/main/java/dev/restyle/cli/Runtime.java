@@ -1,10 +1,37 @@
 package dev.restyle.cli;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Process-wide settings applied before any engine is touched, and defaults that depend on it. */
 final class Runtime {
+  /** DJL's setting of libtorch's intra-op threads; when given, restyle leaves it alone. */
+  static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
+
   private Runtime() {}
+
+  /**
+   * Gives the network one core fewer than the machine has (at least one) in commands whose decoder,
+   * encoder and temporal stage work beside it. libtorch's intra-op threads meet at a barrier after
+   * every operation; when another busy thread holds one of their cores, each barrier waits for the
+   * scheduler to come back to it, and a pass of a few hundred operations stalls for up to a second
+   * (2 cores, the faster network at 256x256: 5 ms with the cores to itself, 1,000 ms on two threads
+   * beside one busy process, 5.3 ms on one thread beside it). A GPU, or an explicit {@value
+   * #THREADS_PROPERTY}, is left as it is.
+   */
+  static void leaveACoreForThePipeline(Device device) {
+    if (device.isGpu() || System.getProperty(THREADS_PROPERTY) != null) {
+      return;
+    }
+    int threads = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors() - 1);
+    JniUtils.setNumThreads(threads);
+    LOG.debug(
+        "libtorch runs {} intra-op thread(s), leaving a core to decoding and encoding", threads);
+  }
 
   /** DJL must never download anything: libtorch comes from the bundled native jar. */
   static void configure() {

@@ -190,6 +190,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     try (VideoFileSource source = VideoFileSource.open(file, name)) {
       StreamInfo info = source.info();
       Device device = Engine.getInstance().defaultDevice();
+      Runtime.leaveACoreForThePipeline(device);
       try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device);
           VideoFileSink sink =
               VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);

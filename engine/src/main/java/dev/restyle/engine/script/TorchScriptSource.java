@@ -70,7 +70,7 @@ public final class TorchScriptSource {
             + multiple
             + ")");
     // uint8 NHWC -> float NCHW in [0, 255], edges repeated up to the network's multiple
-    body("content = torch.contiguous(torch.permute(torch.to(x, 6), [0, 3, 1, 2]))");
+    body("content = torch.permute(torch.to(x, 6), [0, 3, 1, 2])");
     body("y = content");
     body("if th != h or tw != w:");
     body("  y = torch.replication_pad2d(y, [0, tw - w, 0, th - h])");
