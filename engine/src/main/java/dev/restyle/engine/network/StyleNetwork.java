@@ -111,6 +111,15 @@ public final class StyleNetwork implements AutoCloseable {
    * @return stylised images of the same shape, unclamped
    */
   public NDArray forward(NDArray x) {
+    return forward(x, Normalisation.INSTANCE);
+  }
+
+  /**
+   * Runs the network with the normalisation statistics {@code normalisation} gives (for tiles of a
+   * larger image: the whole image's); {@link #forward(NDArray)} is this with {@link
+   * Normalisation#INSTANCE}.
+   */
+  public NDArray forward(NDArray x, Normalisation normalisation) {
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
     int multiple = architecture.sideMultiple();
@@ -141,20 +150,20 @@ public final class StyleNetwork implements AutoCloseable {
     if (downscale > 1) {
       y = next(y, Ops.averagePool(y, downscale));
     }
-    y = next(y, block(y, "conv1", 1, true));
-    y = next(y, block(y, "conv2", 2, true));
-    y = next(y, block(y, "conv3", 2, true));
+    y = next(y, block(y, "conv1", 1, true, normalisation));
+    y = next(y, block(y, "conv2", 2, true, normalisation));
+    y = next(y, block(y, "conv3", 2, true, normalisation));
     for (int i = 1; i <= architecture.residualBlocks(); i++) {
-      NDArray r = residualConv(y, "res" + i + ".conv1", true);
-      r = next(r, residualConv(r, "res" + i + ".conv2", false));
+      NDArray r = residualConv(y, "res" + i + ".conv1", true, normalisation);
+      r = next(r, residualConv(r, "res" + i + ".conv2", false, normalisation));
       NDArray sum = y.add(r);
       r.close();
       y = next(y, sum);
     }
     y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up1", 1, true));
+    y = next(y, block(y, "up1", 1, true, normalisation));
     y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up2", 1, true));
+    y = next(y, block(y, "up2", 1, true, normalisation));
     y = next(y, Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1));
     if (downscale > 1) {
       y = next(y, Ops.upsampleBilinear(y, h, w));
@@ -170,25 +179,30 @@ public final class StyleNetwork implements AutoCloseable {
     return result;
   }
 
-  /** Reflection-padded conv, instance norm, optional ReLU. */
-  private NDArray block(NDArray x, String name, int stride, boolean relu) {
+  /** Reflection-padded conv, normalisation, optional ReLU. */
+  private NDArray block(
+      NDArray x, String name, int stride, boolean relu, Normalisation normalisation) {
     NDArray y = Ops.reflectConv(x, p(name + ".weight"), p(name + ".bias"), stride);
-    return normalise(y, name, relu);
+    return normalise(y, name, relu, normalisation);
   }
 
   /** A residual block's 3x3 conv: plain, or depthwise then pointwise. */
-  private NDArray residualConv(NDArray x, String name, boolean relu) {
+  private NDArray residualConv(
+      NDArray x, String name, boolean relu, Normalisation normalisation) {
     if (!architecture.separable()) {
-      return block(x, name, 1, relu);
+      return block(x, name, 1, relu, normalisation);
     }
     NDArray d = Ops.reflectDepthwiseConv(x, p(name + ".depthwise.weight"));
     NDArray y = next(d, Ops.conv(d, p(name + ".weight"), p(name + ".bias"), 1, 0));
-    return normalise(y, name, relu);
+    return normalise(y, name, relu, normalisation);
   }
 
-  /** Instance norm and optional ReLU of a conv output, which it frees. */
-  private NDArray normalise(NDArray y, String name, boolean relu) {
-    NDArray out = next(y, Ops.instanceNorm(y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
+  /** Normalisation and optional ReLU of a conv output, which it frees. */
+  private NDArray normalise(NDArray y, String name, boolean relu, Normalisation normalisation) {
+    NDArray out =
+        next(
+            y,
+            normalisation.normalise(name, y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
     return relu ? next(out, Ops.relu(out)) : out;
   }
 

@@ -1,0 +1,67 @@
+package dev.restyle.engine.tile;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import dev.restyle.engine.network.Normalisation;
+import dev.restyle.engine.nn.Ops;
+
+/**
+ * Records each layer's per-channel moments over a region of the input into a {@link
+ * StatisticsAccumulator}, and normalises as another {@link Normalisation} does. Run over the
+ * cores of a tiling, it pools the statistics of the whole image; the region leaves out each tile's
+ * margin, where features see the tile's edge instead of the image around it.
+ */
+public final class StatisticsRecorder implements Normalisation {
+  private final StatisticsAccumulator accumulator;
+  private final Normalisation delegate;
+  private final long inputWidth;
+  private final long inputHeight;
+  private final Region region;
+
+  /**
+   * @param accumulator where the moments go
+   * @param delegate how layers are normalised meanwhile
+   * @param inputWidth width of the network's input (the tile's window)
+   * @param inputHeight height of the network's input
+   * @param region the part of the input whose features count, in input pixels; its edges must be
+   *     multiples of the network's {@code sideMultiple()}, so that they fall on whole feature pixels
+   *     at every layer
+   */
+  public StatisticsRecorder(
+      StatisticsAccumulator accumulator,
+      Normalisation delegate,
+      long inputWidth,
+      long inputHeight,
+      Region region) {
+    if (region.right() > inputWidth || region.bottom() > inputHeight) {
+      throw new IllegalArgumentException(
+          "region " + region + " is not inside a " + inputWidth + "x" + inputHeight + " input");
+    }
+    this.accumulator = accumulator;
+    this.delegate = delegate;
+    this.inputWidth = inputWidth;
+    this.inputHeight = inputHeight;
+    this.region = region;
+  }
+
+  @Override
+  public NDArray normalise(String layer, NDArray x, NDArray gamma, NDArray beta) {
+    long n = x.getShape().get(0);
+    long height = x.getShape().get(2);
+    long width = x.getShape().get(3);
+    long scaleX = inputWidth / width;
+    long scaleY = inputHeight / height;
+    long x0 = region.x() / scaleX;
+    long x1 = Math.max(x0 + 1, region.right() / scaleX);
+    long y0 = region.y() / scaleY;
+    long y1 = Math.max(y0 + 1, region.bottom() / scaleY);
+    NDArray crop = x.get(new NDIndex(":, :, {}:{}, {}:{}", y0, y1, x0, x1));
+    NDArray[] moments = Ops.channelMoments(crop);
+    accumulator.add(
+        layer, moments[0].toFloatArray(), moments[1].toFloatArray(), n * (y1 - y0) * (x1 - x0));
+    moments[0].close();
+    moments[1].close();
+    crop.close();
+    return delegate.normalise(layer, x, gamma, beta);
+  }
+}
