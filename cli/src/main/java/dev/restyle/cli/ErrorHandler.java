@@ -20,7 +20,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         e instanceof IOException
             || e instanceof UncheckedIOException
             || e instanceof IllegalArgumentException;
-    cli.getErr().println("restyle " + cli.getCommandName() + ": " + message(e));
+    cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + message(e));
     LOG.debug("failure", e);
     return userError ? 2 : 1;
   }

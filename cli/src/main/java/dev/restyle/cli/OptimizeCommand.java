@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import dev.restyle.engine.image.ImageFiles;
 import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
+import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
 import dev.restyle.engine.optim.GatysOptimizer;
 import java.awt.image.BufferedImage;
@@ -59,11 +60,15 @@ final class OptimizeCommand implements Callable<Integer> {
   @Option(names = "--content-weight", defaultValue = "1")
   double contentWeight;
 
-  @Option(names = "--style-weight", defaultValue = "10")
-  double styleWeight;
+  @Option(
+      names = "--style-weight",
+      description = "default 1000 with inception-v3 and vgg16, 10 with the random networks")
+  Double styleWeight;
 
-  @Option(names = "--tv-weight", defaultValue = "1")
-  double tvWeight;
+  @Option(
+      names = "--tv-weight",
+      description = "default 10 with inception-v3 and vgg16, 1 with the random networks")
+  Double tvWeight;
 
   @Mixin LossNetworkOptions lossOptions;
 
@@ -72,11 +77,15 @@ final class OptimizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ImageFiles.formatOf(output);
+    boolean pretrained = LossNetworks.pretrained(lossOptions.name());
     GatysOptimizer.Settings settings =
         new GatysOptimizer.Settings(
             iterations,
             learningRate,
-            new LossWeights(contentWeight, styleWeight, tvWeight),
+            new LossWeights(
+                contentWeight,
+                styleWeight != null ? styleWeight : pretrained ? 1000 : 10,
+                tvWeight != null ? tvWeight : pretrained ? 10 : 1),
             lossOptions.styleLoss());
     BufferedImage contentImage = Resize.longerSide(ImageFiles.read(content), size);
     BufferedImage styleImage = Resize.longerSide(ImageFiles.read(style), styleSize);

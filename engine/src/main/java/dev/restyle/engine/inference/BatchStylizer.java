@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.script.ScriptedNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Stylises several images of one size in a single network pass. Images are packed 8-bit RGB
@@ -22,10 +24,47 @@ import java.util.List;
  * <p>Not thread-safe beyond what the underlying {@link Stylizer} is; one caller at a time.
  */
 public final class BatchStylizer {
-  private final Stylizer stylizer;
+  /**
+   * System property choosing how batches run: {@code script} (the default: the network compiled to
+   * TorchScript, one native call per batch) or {@code ops} (op by op through DJL, as training runs
+   * it).
+   */
+  public static final String MODE_PROPERTY = "restyle.inference";
 
+  private final Stylizer stylizer;
+  private final ScriptedNetwork scripted;
+
+  /** Runs batches in the mode of {@value #MODE_PROPERTY} (TorchScript unless it says ops). */
   public BatchStylizer(Stylizer stylizer) {
+    this(stylizer, Mode.fromSystemProperty());
+  }
+
+  public BatchStylizer(Stylizer stylizer, Mode mode) {
     this.stylizer = stylizer;
+    this.scripted = mode == Mode.SCRIPT ? ScriptedNetwork.compile(stylizer.network()) : null;
+  }
+
+  /** How batches run through the network. */
+  public enum Mode {
+    /** Compiled to TorchScript: pixel conversion and every layer in one native call. */
+    SCRIPT,
+    /** Op by op through DJL (the path training differentiates). */
+    OPS;
+
+    static Mode fromSystemProperty() {
+      String value = System.getProperty(MODE_PROPERTY, "script").trim().toLowerCase(Locale.ROOT);
+      return switch (value) {
+        case "script" -> SCRIPT;
+        case "ops" -> OPS;
+        default ->
+            throw new IllegalArgumentException(
+                MODE_PROPERTY + " must be script or ops, got '" + value + "'");
+      };
+    }
+  }
+
+  public Mode mode() {
+    return scripted != null ? Mode.SCRIPT : Mode.OPS;
   }
 
   public Stylizer stylizer() {
@@ -41,6 +80,10 @@ public final class BatchStylizer {
    */
   public List<byte[]> stylize(List<byte[]> images, int width, int height, StyleOptions options) {
     try (NDManager scope = NDManager.newBaseManager(stylizer.network().device())) {
+      if (scripted != null && !options.preserveColours()) {
+        NDArray frames = pack(images, width, height, scope);
+        return split(scripted.stylize(frames, options.strength()).toByteArray(), images.size());
+      }
       NDArray batch = toTensor(images, width, height, scope);
       return toImages(stylizer.stylize(batch, options));
     }
@@ -50,6 +93,13 @@ public final class BatchStylizer {
    * Packs RGB images into one (N, 3, H, W) float32 tensor in [0, 255] on {@code manager}'s device.
    */
   public static NDArray toTensor(List<byte[]> images, int width, int height, NDManager manager) {
+    return pack(images, width, height, manager)
+        .transpose(0, 3, 1, 2)
+        .toType(DataType.FLOAT32, false);
+  }
+
+  /** Packs RGB images into one (N, H, W, 3) uint8 tensor on {@code manager}'s device. */
+  private static NDArray pack(List<byte[]> images, int width, int height, NDManager manager) {
     if (images.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one image");
     }
@@ -81,10 +131,8 @@ public final class BatchStylizer {
         System.arraycopy(image, 0, packed, i * size, size);
       }
     }
-    NDArray nhwc =
-        manager.create(
-            ByteBuffer.wrap(packed), new Shape(images.size(), height, width, 3), DataType.UINT8);
-    return nhwc.transpose(0, 3, 1, 2).toType(DataType.FLOAT32, false);
+    return manager.create(
+        ByteBuffer.wrap(packed), new Shape(images.size(), height, width, 3), DataType.UINT8);
   }
 
   /** A (N, 3, H, W) RGB tensor, clamped to [0, 255] and rounded, as N packed RGB images. */
@@ -94,12 +142,17 @@ public final class BatchStylizer {
       throw new IllegalArgumentException("expected a (N, 3, H, W) tensor, got " + s);
     }
     int n = (int) s.get(0);
-    int size = Math.toIntExact(s.get(1) * s.get(2) * s.get(3));
-    byte[] packed =
-        nchw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(0, 2, 3, 1).toByteArray();
+    return split(
+        nchw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(0, 2, 3, 1).toByteArray(),
+        n);
+  }
+
+  /** Splits packed bytes into {@code n} images of equal length. */
+  private static List<byte[]> split(byte[] packed, int n) {
     if (n == 1) {
       return List.of(packed);
     }
+    int size = packed.length / n;
     List<byte[]> images = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       images.add(Arrays.copyOfRange(packed, i * size, (i + 1) * size));

@@ -332,33 +332,38 @@ final class LayerOps {
       int[] cols = tfPadding(padding, x.getShape().get(3), size[1], strides[1], 1);
       Shape kernel = new Shape(size[0], size[1]);
       Shape stride = new Shape(strides[0], strides[1]);
+      Shape none = new Shape(0, 0);
       boolean even = rows[0] == rows[1] && cols[0] == cols[1];
-      if (even) {
-        Shape pad = new Shape(rows[0], cols[0]);
-        return max
-            ? Pool.maxPool2d(x, kernel, stride, pad, false)
-            : Pool.avgPool2d(x, kernel, stride, pad, false, false);
+      boolean unpadded = rows[0] + rows[1] + cols[0] + cols[1] == 0;
+      if (max && even) {
+        return Pool.maxPool2d(x, kernel, stride, new Shape(rows[0], cols[0]), false);
+      }
+      if (!max && unpadded) {
+        return Pool.avgPool2d(x, kernel, stride, none, false, true);
       }
       Shape pad = new Shape(cols[0], cols[1], rows[0], rows[1]);
-      Shape none = new Shape(0, 0);
       if (max) {
         NDArray padded = x.pad(pad, Double.NEGATIVE_INFINITY);
         NDArray out = Pool.maxPool2d(padded, kernel, stride, none, false);
         padded.close();
         return out;
       }
-      // TensorFlow averages over the pixels inside the image only
+      // TensorFlow averages over the pixels inside the image only. PyTorch's own padding cannot do
+      // that here: DJL 0.33 ignores avgPool2d's countIncludePad (padding is always counted), so
+      // the zeros are added explicitly and the sums divided by the counts of real pixels.
       NDArray padded = x.pad(pad, 0);
       NDArray sums = Pool.avgPool2d(padded, kernel, stride, none, false, true);
+      padded.close();
+      NDArray counts;
       try (NDManager scope = x.getManager().newSubManager()) {
         NDArray ones = scope.ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)));
-        NDArray counts = Pool.avgPool2d(ones.pad(pad, 0), kernel, stride, none, false, true);
+        counts = Pool.avgPool2d(ones.pad(pad, 0), kernel, stride, none, false, true);
         counts.attach(x.getManager());
-        NDArray out = sums.div(counts);
-        sums.close();
-        padded.close();
-        return out;
       }
+      NDArray out = sums.div(counts);
+      sums.close();
+      counts.close();
+      return out;
     }
   }
 

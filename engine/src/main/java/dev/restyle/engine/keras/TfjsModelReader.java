@@ -67,7 +67,12 @@ public final class TfjsModelReader {
     Path folder = modelFile.toAbsolutePath().getParent();
     for (JsonNode group : manifest) {
       byte[] data = groupData(folder, group.path("paths"), modelFile);
-      decodeGroup(group.path("weights"), data, weights, modelFile);
+      try {
+        decodeGroup(group.path("weights"), data, weights, modelFile);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        // a shape that is negative, or too large to be held
+        throw new CorruptFileException(modelFile, "the weights manifest: " + e.getMessage());
+      }
     }
     try {
       return new KerasModel(layers, weights);
@@ -271,7 +276,11 @@ public final class TfjsModelReader {
     long n = 1;
     for (long d : shape(entry)) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in " + entry.path("name"));
+        throw new IllegalArgumentException(
+            "weight "
+                + entry.path("name").asText()
+                + " has a negative dimension: "
+                + entry.path("shape"));
       }
       n = Math.multiplyExact(n, d);
     }

@@ -29,15 +29,18 @@ public final class LossNetworks {
         : RANDOM_PYRAMID;
   }
 
+  /** Whether the network was trained on images (ImageNet), not drawn at random. */
+  public static boolean pretrained(String name) {
+    return name.equals(INCEPTION_V3) || name.equals(VGG16);
+  }
+
   /**
    * The style loss that suits a loss network: Gram matrices for the ImageNet-trained ones, the
    * sliced Wasserstein distance for the random ones (whose Gram matrices are matched by palette and
    * fine strokes alone).
    */
   public static StyleLoss defaultStyleLoss(String name) {
-    return name.equals(INCEPTION_V3) || name.equals(VGG16)
-        ? StyleLoss.PLAIN_GRAM
-        : StyleLoss.SLICED_WASSERSTEIN;
+    return pretrained(name) ? StyleLoss.PLAIN_GRAM : StyleLoss.SLICED_WASSERSTEIN;
   }
 
   /**
@@ -46,9 +49,7 @@ public final class LossNetworks {
    * ImageNet networks' Gram matrices.
    */
   public static LossWeights trainingWeights(String name) {
-    return name.equals(INCEPTION_V3) || name.equals(VGG16)
-        ? new LossWeights(1, 10, 10)
-        : new LossWeights(1, 4, 1);
+    return pretrained(name) ? new LossWeights(1, 10, 10) : new LossWeights(1, 4, 1);
   }
 
   /**

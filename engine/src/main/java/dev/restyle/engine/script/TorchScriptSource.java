@@ -1,0 +1,188 @@
+package dev.restyle.engine.script;
+
+import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.ParameterSpec;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The TorchScript source of a style network's inference pass, the same layers as {@link
+ * dev.restyle.engine.network.StyleNetwork#forward} (reflection padding, convolutions, instance
+ * norm, nearest upsampling) with the pixel conversions of {@link
+ * dev.restyle.engine.inference.BatchStylizer} at both ends, so one call takes packed 8-bit RGB
+ * frames (N, H, W, 3) to stylised ones.
+ *
+ * <p>{@code forward(x, p, strength)}: {@code x} the uint8 frames, {@code p} the network's tensors
+ * in {@link Architecture#parameters()} order, {@code strength} the blend with the original (1 =
+ * full style). Sides that are not a multiple of {@link Architecture#sideMultiple()} are extended by
+ * repeating the last row and column and cropped back afterwards, as {@link
+ * dev.restyle.engine.stylize.Stylizer} does.
+ */
+public final class TorchScriptSource {
+  /** The module's class, as TorchScript names it ({@code __torch__.StyleNet}). */
+  public static final String CLASS_NAME = "StyleNet";
+
+  private final Architecture architecture;
+  private final List<ParameterSpec> parameters;
+  private final StringBuilder code = new StringBuilder();
+
+  private TorchScriptSource(Architecture architecture) {
+    this.architecture = architecture;
+    this.parameters = architecture.parameters();
+  }
+
+  /** The source of {@code code/__torch__.py} for a network of this architecture. */
+  public static String of(Architecture architecture) {
+    return new TorchScriptSource(architecture).write();
+  }
+
+  private String write() {
+    line("class " + CLASS_NAME + "(Module):");
+    line("  __parameters__ = []");
+    line("  __buffers__ = []");
+    line("  training : bool");
+    line("  def forward(self: __torch__." + CLASS_NAME + ",");
+    line("    x: Tensor,");
+    line("    p: List[Tensor],");
+    line("    strength: float) -> Tensor:");
+    int multiple = architecture.sideMultiple();
+    int minimum = architecture.minimumSide();
+    body("h = torch.size(x, 1)");
+    body("w = torch.size(x, 2)");
+    body(
+        "th = max("
+            + minimum
+            + ", (h + "
+            + (multiple - 1)
+            + ") // "
+            + multiple
+            + " * "
+            + multiple
+            + ")");
+    body(
+        "tw = max("
+            + minimum
+            + ", (w + "
+            + (multiple - 1)
+            + ") // "
+            + multiple
+            + " * "
+            + multiple
+            + ")");
+    // uint8 NHWC -> float NCHW in [0, 255], edges repeated up to the network's multiple
+    body("content = torch.contiguous(torch.permute(torch.to(x, 6), [0, 3, 1, 2]))");
+    body("y = content");
+    body("if th != h or tw != w:");
+    body("  y = torch.replication_pad2d(y, [0, tw - w, 0, th - h])");
+    body("y = torch.sub(torch.div(y, 255.), 0.5)");
+    int downscale = architecture.downscale();
+    if (downscale > 1) {
+      body("y = torch.avg_pool2d(y, [" + downscale + ", " + downscale + "])");
+    }
+    block("conv1", 1, true);
+    block("conv2", 2, true);
+    block("conv3", 2, true);
+    for (int i = 1; i <= architecture.residualBlocks(); i++) {
+      residual("res" + i + ".conv1", "y", true);
+      residual("res" + i + ".conv2", "r", false);
+      body("y = torch.add(y, r)");
+    }
+    body("y = torch.upsample_nearest2d(y, [torch.size(y, 2) * 2, torch.size(y, 3) * 2])");
+    block("up1", 1, true);
+    body("y = torch.upsample_nearest2d(y, [torch.size(y, 2) * 2, torch.size(y, 3) * 2])");
+    block("up2", 1, true);
+    body("y = " + conv("y", "out", 1));
+    if (downscale > 1) {
+      body("y = torch.upsample_bilinear2d(y, [th, tw], False)");
+    }
+    body("y = torch.mul(torch.add(y, 0.5), 255.)");
+    body("if th != h or tw != w:");
+    body("  y = torch.slice(torch.slice(y, 2, 0, h), 3, 0, w)");
+    body("if strength != 1.:");
+    body("  y = torch.add(content, torch.mul(torch.sub(y, content), strength))");
+    // clamp, round, back to uint8 NHWC
+    body("y = torch.to(torch.round(torch.clamp(y, 0., 255.)), 0)");
+    body("return torch.contiguous(torch.permute(y, [0, 2, 3, 1]))");
+    return code.toString();
+  }
+
+  /** Reflection-padded convolution, instance norm, optional ReLU, on {@code y}. */
+  private void block(String name, int stride, boolean relu) {
+    body("y = " + conv("y", name, stride));
+    normalise("y", name, relu);
+  }
+
+  /** A residual block's 3x3 convolution (plain, or depthwise then pointwise) into {@code r}. */
+  private void residual(String name, String input, boolean relu) {
+    if (architecture.separable()) {
+      body(
+          String.format(
+              Locale.ROOT,
+              "r = torch.conv2d(%s, %s, None, [1, 1], [0, 0], [1, 1], torch.size(%s, 1))",
+              reflect(input, 1),
+              p(name + ".depthwise.weight"),
+              input));
+      body(
+          String.format(
+              Locale.ROOT, "r = torch.conv2d(r, %s, %s)", p(name + ".weight"), p(name + ".bias")));
+    } else {
+      body("r = " + conv(input, name, 1));
+    }
+    normalise("r", name, relu);
+  }
+
+  private String conv(String input, String name, int stride) {
+    int kernel = (int) spec(name + ".weight").shape()[2];
+    return String.format(
+        Locale.ROOT,
+        "torch.conv2d(%s, %s, %s, [%d, %d])",
+        reflect(input, kernel / 2),
+        p(name + ".weight"),
+        p(name + ".bias"),
+        stride,
+        stride);
+  }
+
+  private static String reflect(String input, int pad) {
+    return pad == 0
+        ? input
+        : String.format(
+            Locale.ROOT, "torch.reflection_pad2d(%s, [%d, %d, %d, %d])", input, pad, pad, pad, pad);
+  }
+
+  private void normalise(String variable, String name, boolean relu) {
+    body(
+        String.format(
+            Locale.ROOT,
+            "%s = torch.instance_norm(%s, %s, %s, None, None, True, 0.1, 1.0000000000000001e-05,"
+                + " False)",
+            variable,
+            variable,
+            p(name + ".norm.gamma"),
+            p(name + ".norm.beta")));
+    if (relu) {
+      body(variable + " = torch.relu(" + variable + ")");
+    }
+  }
+
+  /** The parameter's element of the list argument. */
+  private String p(String name) {
+    return "p[" + parameters.indexOf(spec(name)) + "]";
+  }
+
+  private ParameterSpec spec(String name) {
+    return parameters.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("no parameter " + name + " in " + architecture));
+  }
+
+  private void body(String statement) {
+    line("    " + statement);
+  }
+
+  private void line(String text) {
+    code.append(text).append('\n');
+  }
+}
