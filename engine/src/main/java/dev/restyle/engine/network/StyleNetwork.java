@@ -187,8 +187,7 @@ public final class StyleNetwork implements AutoCloseable {
   }
 
   /** A residual block's 3x3 conv: plain, or depthwise then pointwise. */
-  private NDArray residualConv(
-      NDArray x, String name, boolean relu, Normalisation normalisation) {
+  private NDArray residualConv(NDArray x, String name, boolean relu, Normalisation normalisation) {
     if (!architecture.separable()) {
       return block(x, name, 1, relu, normalisation);
     }
@@ -200,9 +199,7 @@ public final class StyleNetwork implements AutoCloseable {
   /** Normalisation and optional ReLU of a conv output, which it frees. */
   private NDArray normalise(NDArray y, String name, boolean relu, Normalisation normalisation) {
     NDArray out =
-        next(
-            y,
-            normalisation.normalise(name, y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
+        next(y, normalisation.normalise(name, y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
     return relu ? next(out, Ops.relu(out)) : out;
   }
 

@@ -7,8 +7,8 @@ import dev.restyle.engine.network.Normalisation;
 import dev.restyle.engine.nn.Ops;
 
 /**
- * Normalises every layer with statistics given beforehand (those of the whole image) instead of
- * the input's own: a tile is then normalised exactly as it would be inside the whole image.
+ * Normalises every layer with statistics given beforehand (those of the whole image) instead of the
+ * input's own: a tile is then normalised exactly as it would be inside the whole image.
  */
 public final class GivenStatistics implements Normalisation {
   private final ImageStatistics statistics;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Pools per-channel moments of many regions into those of their union, in double precision
- * (Chan, Golub and LeVeque's pairwise update: no cancellation of large sums of squares).
+ * Pools per-channel moments of many regions into those of their union, in double precision (Chan,
+ * Golub and LeVeque's pairwise update: no cancellation of large sums of squares).
  *
  * <p>Not thread-safe.
  */

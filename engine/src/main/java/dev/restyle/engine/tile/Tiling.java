@@ -1,0 +1,51 @@
+package dev.restyle.engine.tile;
+
+import dev.restyle.engine.network.Architecture;
+
+/**
+ * How tiled stylisation splits and stitches an image.
+ *
+ * @param tileSize side of a tile's core in pixels (its window adds the overlap on each side)
+ * @param overlap how far a window reaches beyond its core; negative: the network's receptive field
+ *     ({@link ReceptiveField#margin})
+ * @param statisticsPixels pixels of the windows the normalisation statistics are estimated from
+ *     (see {@link StatisticsEstimator}): an image this small gets exact statistics
+ */
+public record Tiling(int tileSize, int overlap, long statisticsPixels) {
+  /**
+   * Default core side: large enough that the overlap costs little, small enough to bound memory.
+   */
+  public static final int DEFAULT_TILE_SIZE = 1024;
+
+  /** Default statistics budget. */
+  public static final long DEFAULT_STATISTICS_PIXELS = 2L << 20;
+
+  public static final Tiling DEFAULT = new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS);
+
+  public Tiling {
+    if (tileSize <= 0) {
+      throw new IllegalArgumentException("tile size must be positive, got " + tileSize);
+    }
+    if (statisticsPixels <= 0) {
+      throw new IllegalArgumentException(
+          "statistics budget must be positive, got " + statisticsPixels);
+    }
+  }
+
+  public Tiling withTileSize(int size) {
+    return new Tiling(size, overlap, statisticsPixels);
+  }
+
+  public Tiling withOverlap(int pixels) {
+    return new Tiling(tileSize, pixels, statisticsPixels);
+  }
+
+  public Tiling withStatisticsPixels(long pixels) {
+    return new Tiling(tileSize, overlap, pixels);
+  }
+
+  /** The overlap for a network: as given, or its receptive field. */
+  public int overlapFor(Architecture architecture) {
+    return overlap >= 0 ? overlap : ReceptiveField.margin(architecture);
+  }
+}
