@@ -137,7 +137,6 @@ public final class StyleNetwork implements AutoCloseable {
               + "x"
               + h);
     }
-    int downscale = architecture.downscale();
     // The layers work on [-0.5, 0.5]: at initialisation the output is then already of the
     // target's scale, and Adam's fixed-size steps learn the content many times faster than on
     // raw [0, 255] values (a fixed affine map at each end; the layers are Johnson's).
@@ -145,14 +144,7 @@ public final class StyleNetwork implements AutoCloseable {
     // backward needs on the native side): a pass then reuses a few buffers instead of holding
     // every activation until the caller's manager closes, which at video sizes cost gigabytes and
     // a page fault for every fresh page.
-    NDArray scaled = Ops.dividedBy(x, 255f);
-    NDArray y = next(scaled, scaled.sub(0.5f));
-    if (downscale > 1) {
-      y = next(y, Ops.averagePool(y, downscale));
-    }
-    y = next(y, block(y, "conv1", 1, true, normalisation));
-    y = next(y, block(y, "conv2", 2, true, normalisation));
-    y = next(y, block(y, "conv3", 2, true, normalisation));
+    NDArray y = stem(x, normalisation, STEM_LAYERS);
     for (int i = 1; i <= architecture.residualBlocks(); i++) {
       NDArray r = residualConv(y, "res" + i + ".conv1", true, normalisation);
       r = next(r, residualConv(r, "res" + i + ".conv2", false, normalisation));
@@ -165,12 +157,44 @@ public final class StyleNetwork implements AutoCloseable {
     y = next(y, Ops.upsampleNearest(y, 2));
     y = next(y, block(y, "up2", 1, true, normalisation));
     y = next(y, Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1));
-    if (downscale > 1) {
+    if (architecture.downscale() > 1) {
       y = next(y, Ops.upsampleBilinear(y, h, w));
     }
     NDArray shifted = y.add(0.5f);
     y.close();
     return next(shifted, Ops.times(shifted, 255f));
+  }
+
+  /** The number of normalised convolutions before the residual blocks. */
+  public static final int STEM_LAYERS = 3;
+
+  /**
+   * Runs only the first {@code layers} normalised convolutions ({@code conv1} to {@code conv3}),
+   * for what their normalisation sees: tiled stylisation gathers the early layers' statistics of a
+   * whole image this way, a few cheap layers at a time. The input is checked as {@link #forward}
+   * checks it only by the convolutions themselves.
+   *
+   * @param layers 1 to {@link #STEM_LAYERS}
+   * @return the last layer's activations (after its ReLU), on the input's manager
+   */
+  public NDArray stem(NDArray x, Normalisation normalisation, int layers) {
+    if (layers < 1 || layers > STEM_LAYERS) {
+      throw new IllegalArgumentException(
+          "the stem has 1 to " + STEM_LAYERS + " layers, asked for " + layers);
+    }
+    NDArray scaled = Ops.dividedBy(x, 255f);
+    NDArray y = next(scaled, scaled.sub(0.5f));
+    if (architecture.downscale() > 1) {
+      y = next(y, Ops.averagePool(y, architecture.downscale()));
+    }
+    y = next(y, block(y, "conv1", 1, true, normalisation));
+    if (layers >= 2) {
+      y = next(y, block(y, "conv2", 2, true, normalisation));
+    }
+    if (layers >= 3) {
+      y = next(y, block(y, "conv3", 2, true, normalisation));
+    }
+    return y;
   }
 
   /** Frees a consumed intermediate and returns its successor. */

@@ -11,11 +11,25 @@ import java.util.Set;
 public final class ImageStatistics {
   private final Map<String, LayerStatistics> layers;
 
+  /** No layer's statistics. */
+  public static final ImageStatistics NONE = new ImageStatistics(Map.of());
+
   public ImageStatistics(Map<String, LayerStatistics> layers) {
-    if (layers.isEmpty()) {
-      throw new IllegalArgumentException("no layer statistics");
-    }
     this.layers = new LinkedHashMap<>(layers);
+  }
+
+  /** Whether this holds the named layer's statistics. */
+  public boolean has(String name) {
+    return layers.containsKey(name);
+  }
+
+  /**
+   * These statistics and {@code other}'s, in that order; {@code other}'s win for a layer in both.
+   */
+  public ImageStatistics and(ImageStatistics other) {
+    Map<String, LayerStatistics> all = new LinkedHashMap<>(layers);
+    all.putAll(other.layers);
+    return new ImageStatistics(all);
   }
 
   /**

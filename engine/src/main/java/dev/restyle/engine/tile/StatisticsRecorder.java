@@ -16,12 +16,15 @@ import dev.restyle.engine.nn.Ops;
  */
 public final class StatisticsRecorder implements Normalisation {
   private final StatisticsAccumulator accumulator;
+  private final ImageStatistics known;
   private final long inputWidth;
   private final long inputHeight;
   private final Region region;
 
   /**
    * @param accumulator where the moments go
+   * @param known statistics of layers already known (of the whole image): those layers are
+   *     normalised with them and not recorded; may be empty
    * @param inputWidth width of the network's input (the window)
    * @param inputHeight height of the network's input
    * @param region the part of each window whose features count, in input pixels; its edges must be
@@ -29,12 +32,17 @@ public final class StatisticsRecorder implements Normalisation {
    *     pixels at every layer
    */
   public StatisticsRecorder(
-      StatisticsAccumulator accumulator, long inputWidth, long inputHeight, Region region) {
+      StatisticsAccumulator accumulator,
+      ImageStatistics known,
+      long inputWidth,
+      long inputHeight,
+      Region region) {
     if (region.right() > inputWidth || region.bottom() > inputHeight) {
       throw new IllegalArgumentException(
           "region " + region + " is not inside a " + inputWidth + "x" + inputHeight + " input");
     }
     this.accumulator = accumulator;
+    this.known = known;
     this.inputWidth = inputWidth;
     this.inputHeight = inputHeight;
     this.region = region;
@@ -42,6 +50,9 @@ public final class StatisticsRecorder implements Normalisation {
 
   @Override
   public NDArray normalise(String layer, NDArray x, NDArray gamma, NDArray beta) {
+    if (known.has(layer)) {
+      return new GivenStatistics(known).normalise(layer, x, gamma, beta);
+    }
     long n = x.getShape().get(0);
     long height = x.getShape().get(2);
     long width = x.getShape().get(3);

@@ -66,13 +66,23 @@ public final class TiledStylizer {
     TileGrid grid = plan(source.width(), source.height());
     ImageStatistics statistics =
         new StatisticsEstimator(network)
-            .estimate(
-                source,
-                grid.paddedWidth(),
-                grid.paddedHeight(),
-                tiling.overlapFor(network.architecture()),
-                tiling.statisticsPixels());
+            .estimate(source, grid, tiling.statisticsPixels(), tiling.exactLayers());
     long statisticsDone = System.nanoTime();
+    stylize(source, options, sink, statistics);
+    LOG.info(
+        "stylised {}x{} in {} tiles of up to {} px: statistics {} ms, tiles {} ms",
+        grid.width(),
+        grid.height(),
+        grid.tileCount(),
+        grid.largestWindowPixels(),
+        (statisticsDone - start) / 1_000_000,
+        (System.nanoTime() - statisticsDone) / 1_000_000);
+  }
+
+  /** Stylises with the given whole-image statistics. */
+  void stylize(PixelSource source, StyleOptions options, PixelSink sink, ImageStatistics statistics)
+      throws IOException {
+    TileGrid grid = plan(source.width(), source.height());
     GivenStatistics given = new GivenStatistics(statistics);
     RowBlender blender = new RowBlender(grid.width(), grid.height(), sink);
     int half = blendHalf(grid);
@@ -87,15 +97,6 @@ public final class TiledStylizer {
               : grid.height();
       blender.finishRowsBefore(Math.min(finished, grid.height()));
     }
-    long end = System.nanoTime();
-    LOG.info(
-        "stylised {}x{} in {} tiles of up to {} px: statistics {} ms, tiles {} ms",
-        grid.width(),
-        grid.height(),
-        grid.tileCount(),
-        grid.largestWindowPixels(),
-        (statisticsDone - start) / 1_000_000,
-        (end - statisticsDone) / 1_000_000);
   }
 
   /** Half the cross-fade band: half the overlap, but no more than half the smallest core. */

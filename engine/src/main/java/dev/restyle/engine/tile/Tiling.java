@@ -1,6 +1,7 @@
 package dev.restyle.engine.tile;
 
 import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.StyleNetwork;
 
 /**
  * How tiled stylisation splits and stitches an image.
@@ -10,8 +11,10 @@ import dev.restyle.engine.network.Architecture;
  *     ({@link ReceptiveField#margin})
  * @param statisticsPixels pixels of the windows the normalisation statistics are estimated from
  *     (see {@link StatisticsEstimator}): an image this small gets exact statistics
+ * @param exactLayers how many of the network's first layers get exact whole-image statistics on a
+ *     larger image (each a cheap pass over every tile); the rest are sampled
  */
-public record Tiling(int tileSize, int overlap, long statisticsPixels) {
+public record Tiling(int tileSize, int overlap, long statisticsPixels, int exactLayers) {
   /**
    * Default core side: large enough that the overlap costs little, small enough to bound memory.
    */
@@ -20,9 +23,17 @@ public record Tiling(int tileSize, int overlap, long statisticsPixels) {
   /** Default statistics budget. */
   public static final long DEFAULT_STATISTICS_PIXELS = 2L << 20;
 
-  public static final Tiling DEFAULT = new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS);
+  public static final Tiling DEFAULT =
+      new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS, 2);
 
   public Tiling {
+    if (exactLayers < 0 || exactLayers > StyleNetwork.STEM_LAYERS) {
+      throw new IllegalArgumentException(
+          "exact layers must be between 0 and "
+              + StyleNetwork.STEM_LAYERS
+              + ", got "
+              + exactLayers);
+    }
     if (tileSize <= 0) {
       throw new IllegalArgumentException("tile size must be positive, got " + tileSize);
     }
@@ -33,15 +44,19 @@ public record Tiling(int tileSize, int overlap, long statisticsPixels) {
   }
 
   public Tiling withTileSize(int size) {
-    return new Tiling(size, overlap, statisticsPixels);
+    return new Tiling(size, overlap, statisticsPixels, exactLayers);
   }
 
   public Tiling withOverlap(int pixels) {
-    return new Tiling(tileSize, pixels, statisticsPixels);
+    return new Tiling(tileSize, pixels, statisticsPixels, exactLayers);
   }
 
   public Tiling withStatisticsPixels(long pixels) {
-    return new Tiling(tileSize, overlap, pixels);
+    return new Tiling(tileSize, overlap, pixels, exactLayers);
+  }
+
+  public Tiling withExactLayers(int layers) {
+    return new Tiling(tileSize, overlap, statisticsPixels, layers);
   }
 
   /** The overlap for a network: as given, or its receptive field. */
