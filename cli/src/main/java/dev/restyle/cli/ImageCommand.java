@@ -7,6 +7,10 @@ import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import dev.restyle.engine.tile.TiledStylizer;
+import dev.restyle.engine.tile.Tiling;
+import dev.restyle.engine.tile.io.ImageFileSink;
+import dev.restyle.engine.tile.io.ImageFileSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,28 +48,79 @@ final class ImageCommand implements Callable<Integer> {
     }
   }
 
+  @Option(
+      names = "--tile-size",
+      description =
+          "stylise in tiles of this side (pixels), reading and writing the image a band at a time;"
+              + " 0: the whole image at once (memory grows with the image); default: tiles of "
+              + Tiling.DEFAULT_TILE_SIZE
+              + " above "
+              + AUTO_TILE_MEGAPIXELS
+              + " megapixels")
+  Integer tileSize;
+
+  /** Images above this many megapixels are tiled unless --tile-size says otherwise. */
+  static final int AUTO_TILE_MEGAPIXELS = 4;
+
+  /** The largest image tiled stylisation opens: memory does not grow with it, time does. */
+  static final long MAX_TILED_PIXELS = 1L << 30;
+
   @Mixin StyleChoice choice;
 
   @Override
   public Integer call() throws Exception {
     StyleOptions options = choice.options();
     ImageFiles.formatOf(output);
-    BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
+    if (tileSize != null && tileSize < 0) {
+      throw new IllegalArgumentException("--tile-size must be 0 or positive, got " + tileSize);
+    }
     Device device = Engine.getInstance().defaultDevice();
     try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
+      if (input != null && (tileSize == null || tileSize > 0)) {
+        try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
+          long pixels = (long) source.width() * source.height();
+          if (tileSize != null || pixels > AUTO_TILE_MEGAPIXELS * 1_000_000L) {
+            int size = tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE;
+            tiled(network, source, options, size);
+            return 0;
+          }
+        }
+      }
+      BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
       long start = System.nanoTime();
       BufferedImage result = new Stylizer(network).stylize(image, options);
       double seconds = (System.nanoTime() - start) / 1e9;
       ImageFiles.write(result, output);
-      System.out.printf(
-          "%s -> %s (%dx%d, style %s, %.2f s)%n",
-          input != null ? input : "sample picture",
-          output,
-          image.getWidth(),
-          image.getHeight(),
-          choice.style,
-          seconds);
+      report(image.getWidth(), image.getHeight(), seconds, "whole");
     }
     return 0;
+  }
+
+  private void tiled(StyleNetwork network, ImageFileSource source, StyleOptions options, int size)
+      throws IOException {
+    TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
+    long start = System.nanoTime();
+    try (ImageFileSink sink = ImageFileSink.open(output, source.width(), source.height())) {
+      stylizer.stylize(source, options, sink);
+      sink.finish();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    report(
+        source.width(),
+        source.height(),
+        seconds,
+        stylizer.plan(source.width(), source.height()).tileCount() + " tiles of " + size);
+  }
+
+  private void report(int width, int height, double seconds, String how) {
+    System.out.printf(
+        "%s -> %s (%dx%d, style %s, %s, %.2f s)%n",
+        input != null ? input : "sample picture",
+        output,
+        width,
+        height,
+        choice.style,
+        how,
+        seconds);
   }
 }
