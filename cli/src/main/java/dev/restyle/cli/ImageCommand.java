@@ -11,9 +11,11 @@ import dev.restyle.engine.tile.TiledStylizer;
 import dev.restyle.engine.tile.Tiling;
 import dev.restyle.engine.tile.io.ImageFileSink;
 import dev.restyle.engine.tile.io.ImageFileSource;
+import dev.restyle.engine.tile.io.SpooledSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -100,8 +102,11 @@ final class ImageCommand implements Callable<Integer> {
       throws IOException {
     TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
     long start = System.nanoTime();
-    try (ImageFileSink sink = ImageFileSink.open(output, source.width(), source.height())) {
-      stylizer.stylize(source, options, sink);
+    Path spool = output.toAbsolutePath().getParent();
+    Files.createDirectories(spool);
+    try (SpooledSource pixels = SpooledSource.of(source, spool);
+        ImageFileSink sink = ImageFileSink.open(output, source.width(), source.height())) {
+      stylizer.stylize(pixels, options, sink);
       sink.finish();
     }
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -21,7 +21,7 @@ public record Tiling(int tileSize, int overlap, long statisticsPixels, int exact
   public static final int DEFAULT_TILE_SIZE = 1024;
 
   /** Default statistics budget. */
-  public static final long DEFAULT_STATISTICS_PIXELS = 2L << 20;
+  public static final long DEFAULT_STATISTICS_PIXELS = 1L << 20;
 
   public static final Tiling DEFAULT =
       new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS, 2);
