@@ -18,13 +18,13 @@ public record Tiling(int tileSize, int overlap, long statisticsPixels, int exact
   /**
    * Default core side: large enough that the overlap costs little, small enough to bound memory.
    */
-  public static final int DEFAULT_TILE_SIZE = 1024;
+  public static final int DEFAULT_TILE_SIZE = 768;
 
   /** Default statistics budget. */
   public static final long DEFAULT_STATISTICS_PIXELS = 1L << 20;
 
   public static final Tiling DEFAULT =
-      new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS, 2);
+      new Tiling(DEFAULT_TILE_SIZE, -1, DEFAULT_STATISTICS_PIXELS, 1);
 
   public Tiling {
     if (exactLayers < 0 || exactLayers > StyleNetwork.STEM_LAYERS) {
