@@ -57,12 +57,9 @@ final class ImageCommand implements Callable<Integer> {
               + " 0: the whole image at once (memory grows with the image); default: tiles of "
               + Tiling.DEFAULT_TILE_SIZE
               + " above "
-              + AUTO_TILE_MEGAPIXELS
-              + " megapixels")
+              + (Tiling.AUTO_ABOVE_PIXELS >> 20)
+              + " MiP (mebipixels)")
   Integer tileSize;
-
-  /** Images above this many megapixels are tiled unless --tile-size says otherwise. */
-  static final int AUTO_TILE_MEGAPIXELS = 4;
 
   /** The largest image tiled stylisation opens: memory does not grow with it, time does. */
   static final long MAX_TILED_PIXELS = 1L << 30;
@@ -81,7 +78,7 @@ final class ImageCommand implements Callable<Integer> {
       if (input != null && (tileSize == null || tileSize > 0)) {
         try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
           long pixels = (long) source.width() * source.height();
-          if (tileSize != null || pixels > AUTO_TILE_MEGAPIXELS * 1_000_000L) {
+          if (tileSize != null || pixels > Tiling.AUTO_ABOVE_PIXELS) {
             int size = tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE;
             tiled(network, source, options, size);
             return 0;

@@ -2,7 +2,7 @@ package dev.restyle.engine.tile;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.restyle.engine.inference.BatchStylizer;
+import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.network.StyleNetwork;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -73,8 +73,7 @@ final class StatisticsEstimator {
         Region window = tile.window();
         byte[] pixels = WindowReader.read(source, window);
         try (NDManager scope = NDManager.newBaseManager(network.device())) {
-          NDArray x =
-              BatchStylizer.toTensor(List.of(pixels), window.width(), window.height(), scope);
+          NDArray x = PackedRgb.toTensor(List.of(pixels), window.width(), window.height(), scope);
           StatisticsRecorder recorder =
               new StatisticsRecorder(
                   accumulator, known, window.width(), window.height(), tile.coreInWindow());
@@ -129,7 +128,7 @@ final class StatisticsEstimator {
       List<byte[]> pixels, int w, int h, Region core, ImageStatistics known) {
     StatisticsAccumulator accumulator = new StatisticsAccumulator();
     try (NDManager scope = NDManager.newBaseManager(network.device())) {
-      NDArray x = BatchStylizer.toTensor(pixels, w, h, scope);
+      NDArray x = PackedRgb.toTensor(pixels, w, h, scope);
       pixels.clear();
       network.forward(x, new StatisticsRecorder(accumulator, known, w, h, core)).close();
     }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.restyle.engine.image.ColourTransfer;
-import dev.restyle.engine.inference.BatchStylizer;
+import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import java.awt.image.BufferedImage;
@@ -132,7 +132,7 @@ public final class TiledStylizer {
     byte[] pixels = WindowReader.read(source, window);
     float[] planar;
     try (NDManager scope = NDManager.newBaseManager(network.device())) {
-      NDArray x = BatchStylizer.toTensor(List.of(pixels), window.width(), window.height(), scope);
+      NDArray x = PackedRgb.toTensor(List.of(pixels), window.width(), window.height(), scope);
       NDArray out = network.forward(x, given);
       if (options.preserveColours()) {
         out = ColourTransfer.preserveColours(out, x);

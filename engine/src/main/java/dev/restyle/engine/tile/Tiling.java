@@ -20,6 +20,12 @@ public record Tiling(int tileSize, int overlap, long statisticsPixels, int exact
    */
   public static final int DEFAULT_TILE_SIZE = 768;
 
+  /**
+   * Images above this many pixels are tiled by default ({@code restyle image}, {@code restyle
+   * serve}, video frames): whole-image stylisation holds about 470 bytes a pixel at its peak.
+   */
+  public static final long AUTO_ABOVE_PIXELS = 4L << 20;
+
   /** Default statistics budget. */
   public static final long DEFAULT_STATISTICS_PIXELS = 1L << 20;
 
