@@ -73,19 +73,25 @@ final class ImageCommand implements Callable<Integer> {
     if (tileSize != null && tileSize < 0) {
       throw new IllegalArgumentException("--tile-size must be 0 or positive, got " + tileSize);
     }
-    Device device = Engine.getInstance().defaultDevice();
-    try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
-      if (input != null && (tileSize == null || tileSize > 0)) {
-        try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
-          long pixels = (long) source.width() * source.height();
-          if (tileSize != null || pixels > Tiling.AUTO_ABOVE_PIXELS) {
-            int size = tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE;
-            tiled(network, source, options, size);
-            return 0;
+    boolean tiled = false;
+    if (input != null && (tileSize == null || tileSize > 0)) {
+      try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
+        tiled =
+            tileSize != null || (long) source.width() * source.height() > Tiling.AUTO_ABOVE_PIXELS;
+        if (tiled) {
+          // Decoded (and checked) before the network loads, as a whole image is.
+          Path spool = output.toAbsolutePath().getParent();
+          Files.createDirectories(spool);
+          try (SpooledSource pixels = SpooledSource.of(source, spool)) {
+            tiled(pixels, options, tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE);
           }
+          return 0;
         }
       }
-      BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
+    }
+    BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
+    Device device = Engine.getInstance().defaultDevice();
+    try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
       long start = System.nanoTime();
       BufferedImage result = new Stylizer(network).stylize(image, options);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -95,23 +101,22 @@ final class ImageCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void tiled(StyleNetwork network, ImageFileSource source, StyleOptions options, int size)
-      throws IOException {
-    TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
-    long start = System.nanoTime();
-    Path spool = output.toAbsolutePath().getParent();
-    Files.createDirectories(spool);
-    try (SpooledSource pixels = SpooledSource.of(source, spool);
-        ImageFileSink sink = ImageFileSink.open(output, source.width(), source.height())) {
-      stylizer.stylize(pixels, options, sink);
-      sink.finish();
+  private void tiled(SpooledSource pixels, StyleOptions options, int size) throws IOException {
+    Device device = Engine.getInstance().defaultDevice();
+    try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
+      TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
+      long start = System.nanoTime();
+      try (ImageFileSink sink = ImageFileSink.open(output, pixels.width(), pixels.height())) {
+        stylizer.stylize(pixels, options, sink);
+        sink.finish();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      report(
+          pixels.width(),
+          pixels.height(),
+          seconds,
+          stylizer.plan(pixels.width(), pixels.height()).tileCount() + " tiles of " + size);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    report(
-        source.width(),
-        source.height(),
-        seconds,
-        stylizer.plan(source.width(), source.height()).tileCount() + " tiles of " + size);
   }
 
   private void report(int width, int height, double seconds, String how) {
