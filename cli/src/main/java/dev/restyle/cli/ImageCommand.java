@@ -7,9 +7,15 @@ import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import dev.restyle.engine.tile.TiledStylizer;
+import dev.restyle.engine.tile.Tiling;
+import dev.restyle.engine.tile.io.ImageFileSink;
+import dev.restyle.engine.tile.io.ImageFileSource;
+import dev.restyle.engine.tile.io.SpooledSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,12 +50,45 @@ final class ImageCommand implements Callable<Integer> {
     }
   }
 
+  @Option(
+      names = "--tile-size",
+      description =
+          "stylise in tiles of this side (pixels), reading and writing the image a band at a time;"
+              + " 0: the whole image at once (memory grows with the image); default: tiles of "
+              + Tiling.DEFAULT_TILE_SIZE
+              + " above "
+              + (Tiling.AUTO_ABOVE_PIXELS >> 20)
+              + " MiP (mebipixels)")
+  Integer tileSize;
+
+  /** The largest image tiled stylisation opens: memory does not grow with it, time does. */
+  static final long MAX_TILED_PIXELS = 1L << 30;
+
   @Mixin StyleChoice choice;
 
   @Override
   public Integer call() throws Exception {
     StyleOptions options = choice.options();
     ImageFiles.formatOf(output);
+    if (tileSize != null && tileSize < 0) {
+      throw new IllegalArgumentException("--tile-size must be 0 or positive, got " + tileSize);
+    }
+    boolean tiled = false;
+    if (input != null && (tileSize == null || tileSize > 0)) {
+      try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
+        tiled =
+            tileSize != null || (long) source.width() * source.height() > Tiling.AUTO_ABOVE_PIXELS;
+        if (tiled) {
+          // Decoded (and checked) before the network loads, as a whole image is.
+          Path spool = output.toAbsolutePath().getParent();
+          Files.createDirectories(spool);
+          try (SpooledSource pixels = SpooledSource.of(source, spool)) {
+            tiled(pixels, options, tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE);
+          }
+          return 0;
+        }
+      }
+    }
     BufferedImage image = input != null ? ImageFiles.read(input) : samplePicture();
     Device device = Engine.getInstance().defaultDevice();
     try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
@@ -57,15 +96,38 @@ final class ImageCommand implements Callable<Integer> {
       BufferedImage result = new Stylizer(network).stylize(image, options);
       double seconds = (System.nanoTime() - start) / 1e9;
       ImageFiles.write(result, output);
-      System.out.printf(
-          "%s -> %s (%dx%d, style %s, %.2f s)%n",
-          input != null ? input : "sample picture",
-          output,
-          image.getWidth(),
-          image.getHeight(),
-          choice.style,
-          seconds);
+      report(image.getWidth(), image.getHeight(), seconds, "whole");
     }
     return 0;
+  }
+
+  private void tiled(SpooledSource pixels, StyleOptions options, int size) throws IOException {
+    Device device = Engine.getInstance().defaultDevice();
+    try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
+      TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
+      long start = System.nanoTime();
+      try (ImageFileSink sink = ImageFileSink.open(output, pixels.width(), pixels.height())) {
+        stylizer.stylize(pixels, options, sink);
+        sink.finish();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      report(
+          pixels.width(),
+          pixels.height(),
+          seconds,
+          stylizer.plan(pixels.width(), pixels.height()).tileCount() + " tiles of " + size);
+    }
+  }
+
+  private void report(int width, int height, double seconds, String how) {
+    System.out.printf(
+        "%s -> %s (%dx%d, style %s, %s, %.2f s)%n",
+        input != null ? input : "sample picture",
+        output,
+        width,
+        height,
+        choice.style,
+        how,
+        seconds);
   }
 }

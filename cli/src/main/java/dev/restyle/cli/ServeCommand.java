@@ -57,9 +57,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--max-stylize-megapixels",
-      defaultValue = "4.2",
+      defaultValue = "40",
       description =
-          "largest image the network runs on, after max_size; 413 above (default ${DEFAULT-VALUE})")
+          "largest image the network runs on, after max_size; 413 above; images above 4 MiP are"
+              + " stylised in tiles, so memory does not grow with this (default ${DEFAULT-VALUE})")
   double maxStylizeMegapixels;
 
   @Option(

@@ -123,6 +123,27 @@ class MainTest {
   }
 
   @Test
+  void tileSizeStylisesInTilesAndSaysSo() throws IOException {
+    HOME.saveTinyStyle("tiny");
+    Path output = dir.resolve("tiled.png");
+    CliRun result =
+        CliRun.of(
+            "image", photo(), "--style", "tiny", "--tile-size", "16", "-o", output.toString());
+    assertEquals(0, result.exitCode(), result.errors().toString());
+    BufferedImage image = ImageFiles.read(output);
+    assertEquals(37, image.getWidth());
+    assertEquals(23, image.getHeight());
+    assertTrue(result.out().contains("tiles of 16"), result.out());
+  }
+
+  @Test
+  void negativeTileSizeIsRefused() {
+    CliRun result =
+        CliRun.of("image", photo(), "--style", "x", "--tile-size", "-1", "-o", out("out.png"));
+    result.assertUserError("restyle image:", "--tile-size");
+  }
+
+  @Test
   void stylesListsUserStyles() throws IOException {
     HOME.saveTinyStyle("tiny-listed");
     CliRun result = CliRun.of("styles");

@@ -118,7 +118,7 @@ public record ServeConfig(
         20L << 20,
         1L << 30,
         40_000_000L,
-        4_200_000L,
+        40_000_000L,
         4,
         Duration.ZERO,
         64,

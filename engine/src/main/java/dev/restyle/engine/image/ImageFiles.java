@@ -6,8 +6,10 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -90,9 +92,22 @@ public final class ImageFiles {
     return Orientation.apply(image, exifOrientation(bytes));
   }
 
+  /** The EXIF orientation (1 to 8) of an image file; 1 when it has none. */
+  public static int exifOrientation(Path path) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+      return exifOrientation(in);
+    } catch (IOException e) {
+      return 1;
+    }
+  }
+
   private static int exifOrientation(byte[] bytes) {
+    return exifOrientation(new ByteArrayInputStream(bytes));
+  }
+
+  private static int exifOrientation(InputStream in) {
     try {
-      Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+      Metadata metadata = ImageMetadataReader.readMetadata(in);
       ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         return exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);

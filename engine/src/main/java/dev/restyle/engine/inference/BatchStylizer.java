@@ -4,10 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.script.ScriptedNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
-import java.nio.ByteBuffer;
+import dev.restyle.engine.tile.PackedRgbPixels;
+import dev.restyle.engine.tile.TiledStylizer;
+import dev.restyle.engine.tile.Tiling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +38,7 @@ public final class BatchStylizer {
 
   private final Stylizer stylizer;
   private final ScriptedNetwork scripted;
+  private final long tileAbovePixels;
 
   /** Runs batches in the mode of {@value #MODE_PROPERTY} (TorchScript unless it says ops). */
   public BatchStylizer(Stylizer stylizer) {
@@ -40,8 +46,17 @@ public final class BatchStylizer {
   }
 
   public BatchStylizer(Stylizer stylizer, Mode mode) {
+    this(stylizer, mode, Tiling.AUTO_ABOVE_PIXELS);
+  }
+
+  /**
+   * @param tileAbovePixels images above this many pixels go through {@link TiledStylizer}, one at a
+   *     time
+   */
+  BatchStylizer(Stylizer stylizer, Mode mode, long tileAbovePixels) {
     this.stylizer = stylizer;
     this.scripted = mode == Mode.SCRIPT ? ScriptedNetwork.compile(stylizer.network()) : null;
+    this.tileAbovePixels = tileAbovePixels;
   }
 
   /** How batches run through the network. */
@@ -79,9 +94,12 @@ public final class BatchStylizer {
    * @throws IllegalArgumentException if the list is empty or an image has the wrong length
    */
   public List<byte[]> stylize(List<byte[]> images, int width, int height, StyleOptions options) {
+    if ((long) width * height > tileAbovePixels) {
+      return tiled(images, width, height, options);
+    }
     try (NDManager scope = NDManager.newBaseManager(stylizer.network().device())) {
       if (scripted != null && !options.preserveColours()) {
-        NDArray frames = pack(images, width, height, scope);
+        NDArray frames = PackedRgb.pack(images, width, height, scope);
         return split(scripted.stylize(frames, options.strength()).toByteArray(), images.size());
       }
       NDArray batch = toTensor(images, width, height, scope);
@@ -90,49 +108,31 @@ public final class BatchStylizer {
   }
 
   /**
+   * Images above the tiling threshold ({@link Tiling#AUTO_ABOVE_PIXELS} unless a test says
+   * otherwise: 4K video frames, large photos), one at a time in tiles: memory stays that of a tile
+   * whatever the size.
+   */
+  private List<byte[]> tiled(List<byte[]> images, int width, int height, StyleOptions options) {
+    TiledStylizer tiles = new TiledStylizer(stylizer.network(), Tiling.DEFAULT);
+    List<byte[]> out = new ArrayList<>(images.size());
+    for (byte[] image : images) {
+      PackedRgbPixels source = new PackedRgbPixels(width, height, image);
+      PackedRgbPixels result = new PackedRgbPixels(width, height, new byte[image.length]);
+      try {
+        tiles.stylize(source, options, result);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.add(result.rgb());
+    }
+    return out;
+  }
+
+  /**
    * Packs RGB images into one (N, 3, H, W) float32 tensor in [0, 255] on {@code manager}'s device.
    */
   public static NDArray toTensor(List<byte[]> images, int width, int height, NDManager manager) {
-    return pack(images, width, height, manager)
-        .transpose(0, 3, 1, 2)
-        .toType(DataType.FLOAT32, false);
-  }
-
-  /** Packs RGB images into one (N, H, W, 3) uint8 tensor on {@code manager}'s device. */
-  private static NDArray pack(List<byte[]> images, int width, int height, NDManager manager) {
-    if (images.isEmpty()) {
-      throw new IllegalArgumentException("a batch needs at least one image");
-    }
-    if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException(
-          "image size must be positive, got " + width + "x" + height);
-    }
-    int size = Math.multiplyExact(Math.multiplyExact(width, height), 3);
-    // One image goes to native memory straight from its own array; a batch is packed first.
-    byte[] packed =
-        images.size() == 1 ? images.getFirst() : new byte[Math.multiplyExact(size, images.size())];
-    for (int i = 0; i < images.size(); i++) {
-      byte[] image = images.get(i);
-      if (image.length != size) {
-        throw new IllegalArgumentException(
-            "image "
-                + i
-                + " has "
-                + image.length
-                + " bytes, expected "
-                + size
-                + " for "
-                + width
-                + "x"
-                + height
-                + " RGB");
-      }
-      if (packed != image) {
-        System.arraycopy(image, 0, packed, i * size, size);
-      }
-    }
-    return manager.create(
-        ByteBuffer.wrap(packed), new Shape(images.size(), height, width, 3), DataType.UINT8);
+    return PackedRgb.toTensor(images, width, height, manager);
   }
 
   /** A (N, 3, H, W) RGB tensor, clamped to [0, 255] and rounded, as N packed RGB images. */

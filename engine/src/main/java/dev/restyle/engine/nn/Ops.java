@@ -189,6 +189,51 @@ public final class Ops {
     return out;
   }
 
+  /**
+   * Normalisation with given statistics: {@code (x - mean) / sqrt(variance + 1e-5) * gamma + beta}
+   * per channel, for every image of the batch alike (instance normalisation's arithmetic with
+   * statistics from elsewhere, one fused native kernel).
+   *
+   * @param x (N, C, H, W)
+   * @param mean (C), on {@code x}'s manager
+   * @param variance (C), biased, on {@code x}'s manager
+   */
+  public static NDArray normalise(
+      NDArray x, NDArray mean, NDArray variance, NDArray gamma, NDArray beta) {
+    return x.getNDArrayInternal()
+        .batchNorm(x, mean, variance, gamma, beta, 1, 0.1f, 1e-5f, false)
+        .singletonOrThrow();
+  }
+
+  /**
+   * Mean and biased variance of each channel over the batch and both spatial axes.
+   *
+   * @param x (N, C, H, W)
+   * @return {mean, variance}, each (C), on {@code x}'s manager
+   */
+  public static NDArray[] channelMoments(NDArray x) {
+    NDArray mean = meanOverAllButChannels(x);
+    NDArray centred = x.sub(mean);
+    NDArray squared = centred.muli(centred);
+    NDArray variance = meanOverAllButChannels(squared);
+    centred.close();
+    NDArray flat = mean.reshape(-1);
+    NDArray flatVariance = variance.reshape(-1);
+    mean.close();
+    variance.close();
+    return new NDArray[] {flat, flatVariance};
+  }
+
+  /** (N, C, H, W) to its (1, C, 1, 1) means (one axis at a time: DJL reduces one axis a call). */
+  private static NDArray meanOverAllButChannels(NDArray x) {
+    NDArray rows = x.mean(new int[] {3}, true);
+    NDArray planes = rows.mean(new int[] {2}, true);
+    rows.close();
+    NDArray out = planes.mean(new int[] {0}, true);
+    planes.close();
+    return out;
+  }
+
   /** Nearest-neighbour upsampling by an integer factor (one native kernel, like torch's). */
   public static NDArray upsampleNearest(NDArray x, int factor) {
     Shape s = x.getShape();

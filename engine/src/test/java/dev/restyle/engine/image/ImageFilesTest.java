@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ImageFilesTest {
+public class ImageFilesTest {
   @TempDir Path dir;
 
   @Test
@@ -224,7 +224,7 @@ class ImageFilesTest {
    * Inserts an APP1 Exif segment right after the SOI marker: a big-endian TIFF header and an IFD0
    * with the single tag Orientation (0x0112, SHORT).
    */
-  static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
     assertEquals(0xffd8, ((jpeg[0] & 0xff) << 8) | (jpeg[1] & 0xff), "a JPEG starts with SOI");
     ByteBuffer tiff = ByteBuffer.allocate(26); // big-endian by default
     tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8); // header, IFD0 at 8
