@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -250,6 +252,35 @@ public final class KafkaBroker implements AutoCloseable {
         list.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
       }
       admin.createTopics(list).all().get(30, TimeUnit.SECONDS);
+      awaitLeaders(admin, List.of(topics), partitions);
+    }
+  }
+
+  /**
+   * Waits until the broker's own metadata names a leader for every partition of the topics: a
+   * producer that writes before that gets NOT_LEADER_OR_FOLLOWER, and its idempotent retries can
+   * then stall on OUT_OF_ORDER_SEQUENCE_NUMBER for minutes.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics, int partitions)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Map<String, TopicDescription> described =
+          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+      boolean ready =
+          described.values().stream()
+              .allMatch(
+                  d ->
+                      d.partitions().size() == partitions
+                          && d.partitions().stream()
+                              .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no leader within 30 s for some partition of " + topics);
+      }
+      Thread.sleep(50);
     }
   }
 
