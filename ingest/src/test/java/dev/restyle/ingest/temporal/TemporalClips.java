@@ -117,6 +117,26 @@ public final class TemporalClips {
             "-bf",
             "0",
             out.toString());
+    return ffmpeg(command, out);
+  }
+
+  /**
+   * {@code in} re-encoded to {@code out} with the given output options (filters, frame limits)
+   * before the encoder settings the clips here share.
+   */
+  public static Path transcode(Path in, Path out, String... options)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(FFMPEG.toString(), "-nostdin", "-v", "error", "-y"));
+    command.addAll(List.of("-i", in.toString()));
+    command.addAll(List.of(options));
+    command.addAll(List.of("-c:v", "libx264", "-crf", "12", "-preset", "veryfast", "-bf", "0"));
+    command.add(out.toString());
+    return ffmpeg(command, out);
+  }
+
+  private static Path ffmpeg(List<String> command, Path out)
+      throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
