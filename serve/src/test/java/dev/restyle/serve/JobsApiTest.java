@@ -2,6 +2,7 @@ package dev.restyle.serve;
 
 import static dev.restyle.serve.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,9 +103,11 @@ class JobsApiTest {
     }
     assertTrue(listed, pipelines.toString());
     assertEquals(200, t.get("/api/pipelines/" + id).statusCode());
+    String metrics = new String(t.get("/metrics").body(), StandardCharsets.UTF_8);
+    assertTrue(metrics.contains("restyle_frames_out_total{stream=\"" + id + "\"} 12.0"));
+    // stabilised by default, as restyle video is: flow between each pair of frames
     assertTrue(
-        new String(t.get("/metrics").body(), StandardCharsets.UTF_8)
-            .contains("restyle_frames_out_total{stream=\"" + id + "\"} 12.0"));
+        metrics.contains("restyle_temporal_flow_seconds_count{stream=\"" + id + "\"} 11"), metrics);
 
     assertEquals(204, t.delete("/api/jobs/" + id).statusCode());
     assertEquals(404, t.get("/api/jobs/" + id).statusCode());
@@ -119,9 +122,14 @@ class JobsApiTest {
     Path longer = work.resolve("longer.mp4");
     SampleClip.write(longer, new SampleClip.Spec(160, 120, 15, 300, 44_100));
     HttpResponse<byte[]> created =
-        t.post("/api/jobs?style=the_scream", "video/mp4", Files.readAllBytes(longer));
+        t.post(
+            "/api/jobs?style=the_scream&temporal=false", "video/mp4", Files.readAllBytes(longer));
     assertEquals(202, created.statusCode(), new String(created.body(), StandardCharsets.UTF_8));
     String id = json(created).path("id").asText();
+    assertFalse(
+        new String(t.get("/metrics").body(), StandardCharsets.UTF_8)
+            .contains("restyle_temporal_flow_seconds_count{stream=\"" + id + "\"}"),
+        "temporal=false still stabilises");
     HttpResponse<byte[]> early = t.get("/api/jobs/" + id + "/output");
     assertEquals(409, early.statusCode());
     assertTrue(json(early).path("message").asText().contains("not ready"));
@@ -153,6 +161,11 @@ class JobsApiTest {
     HttpResponse<byte[]> noStyle =
         t.post("/api/jobs", new Multipart().file("video", "c.mp4", "video/mp4", clip));
     assertEquals(400, noStyle.statusCode());
+    HttpResponse<byte[]> badTemporal =
+        t.post("/api/jobs?style=starry_night&temporal=maybe", "video/mp4", clip);
+    assertEquals(400, badTemporal.statusCode());
+    assertTrue(
+        json(badTemporal).path("message").asText().contains("temporal must be true or false"));
     HttpResponse<byte[]> tooBig =
         t.postRefusable("/api/jobs?style=starry_night", "video/mp4", new byte[5_000_001]);
     assertEquals(413, tooBig.statusCode());

@@ -1,6 +1,7 @@
 package dev.restyle.serve.http;
 
 import dev.restyle.engine.stylize.StyleOptions;
+import dev.restyle.ingest.temporal.TemporalSettings;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,6 +43,14 @@ public final class Params {
     }
     boolean preserve = bool(lookup, "preserve_colours").orElse(false);
     return new StyleOptions(strength, preserve);
+  }
+
+  /**
+   * Temporal stabilisation of a pipeline's video: the {@code temporal} option, on unless false (as
+   * {@code restyle video} without {@code --no-temporal}).
+   */
+  public static TemporalSettings temporal(Function<String, Optional<String>> lookup) {
+    return bool(lookup, "temporal").orElse(true) ? TemporalSettings.DEFAULT : TemporalSettings.OFF;
   }
 
   /** An optional boolean: true/false, 1/0, yes/no, on/off. */

@@ -37,7 +37,8 @@ public final class KafkaKind implements PipelineKind {
           "exactly_once",
           "style",
           "strength",
-          "preserve_colours");
+          "preserve_colours",
+          "temporal");
 
   private final Optional<String> defaultBootstrap;
 

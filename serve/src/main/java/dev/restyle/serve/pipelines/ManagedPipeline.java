@@ -3,6 +3,7 @@ package dev.restyle.serve.pipelines;
 import dev.restyle.ingest.metrics.PipelineMetrics;
 import dev.restyle.ingest.pipeline.Pipeline;
 import dev.restyle.ingest.pipeline.PipelineResult;
+import dev.restyle.ingest.temporal.TemporalSettings;
 import dev.restyle.serve.preview.LatestFrame;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +51,8 @@ public final class ManagedPipeline {
       Path directory,
       PipelineParts parts,
       MeterRegistry registry,
-      Duration maxWait) {
+      Duration maxWait,
+      TemporalSettings temporal) {
     this.id = id;
     this.kind = kind;
     this.options = Map.copyOf(options);
@@ -63,6 +65,7 @@ public final class ManagedPipeline {
             .maxWait(maxWait)
             .overflow(parts.overflow())
             .meterRegistry(registry)
+            .temporal(temporal)
             .listener(
                 (frame, count) -> {
                   written.set(count);

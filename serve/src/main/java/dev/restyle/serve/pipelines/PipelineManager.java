@@ -1,6 +1,7 @@
 package dev.restyle.serve.pipelines;
 
 import dev.restyle.serve.http.ApiException;
+import dev.restyle.serve.http.Params;
 import dev.restyle.serve.inference.InferenceQueue;
 import dev.restyle.serve.styles.StyleCatalog;
 import io.micrometer.core.instrument.Counter;
@@ -120,7 +121,14 @@ public final class PipelineManager implements AutoCloseable {
               new PipelineContext(id, directory, styles, queue, maxBatch, registry));
       pipeline =
           new ManagedPipeline(
-              id, kindName, options, directory, parts, registry, Duration.ofMillis(20));
+              id,
+              kindName,
+              options,
+              directory,
+              parts,
+              registry,
+              Duration.ofMillis(20),
+              Params.temporal(name -> Optional.ofNullable(options.get(name))));
     } catch (IOException | RuntimeException e) {
       deleteTree(directory);
       throw e;

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * An uploaded video file, stylised into an MP4 that keeps its timing and audio (the pipeline of
- * {@code restyle video}): options {@code style}, {@code strength}, {@code preserve_colours}.
+ * {@code restyle video}): options {@code style}, {@code strength}, {@code preserve_colours}, {@code
+ * temporal} (stabilisation, default on).
  */
 public final class VideoUploadKind implements PipelineKind {
   public static final String NAME = "video-upload";
