@@ -130,6 +130,13 @@ final class TrainCommand implements Callable<Integer> {
   Double clipGradient;
 
   @Option(
+      names = "--jitter",
+      description =
+          "crop the output and the photo by a random offset of 0 to N-1 pixels before the loss"
+              + " network each step, so no texture locks onto its stride-2 grid (default 0: off)")
+  Integer jitter;
+
+  @Option(
       names = "--teacher",
       description =
           "distil: train to reproduce this trained network's output (a style name or .rsn file);"
@@ -272,6 +279,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("holdout", holdout);
     options.put("slices", slices);
     options.put("gradientClip", clipGradient);
+    options.put("jitter", jitter);
     options.put("distillation", distillation);
     options.put("initFrom", initFrom);
     return d.with(options);

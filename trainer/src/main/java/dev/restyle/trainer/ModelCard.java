@@ -120,14 +120,17 @@ final class ModelCard {
     Files.writeString(card, text);
   }
 
-  /** The style loss, with its directions per step where it draws them. */
+  /** The style loss, with its directions per step where it draws them, and the jitter. */
   private static String styleLossText(TrainConfig config) {
+    String jitter =
+        config.jitter() == 0 ? "" : ", images jittered by 0-" + (config.jitter() - 1) + " px";
     if (config.styleLossKind().isGram()) {
-      return config.styleLoss() + " style loss";
+      return config.styleLoss() + " style loss" + jitter;
     }
     return config.styleLoss()
         + " style loss, "
         + (config.slices() == 0 ? "one direction per channel" : config.slices() + " directions")
-        + " per layer and step";
+        + " per layer and step"
+        + jitter;
   }
 }

@@ -7,6 +7,7 @@ import dev.restyle.engine.loss.PerceptualLoss;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.nn.Ops;
 import java.util.List;
+import java.util.Random;
 
 /** The loss of one training step: computes it on a batch and back-propagates it. */
 sealed interface StepLoss {
@@ -28,13 +29,23 @@ sealed interface StepLoss {
    */
   Values backward(StyleNetwork network, NDArray batch, long step);
 
-  /** The usual perceptual loss: content against the crops, style against the style image. */
-  record Perceptual(PerceptualLoss loss) implements StepLoss {
+  /**
+   * The usual perceptual loss: content against the crops, style against the style image.
+   *
+   * @param jitter the loss network sees output and crops both cut by the same random offset of 0 to
+   *     {@code jitter - 1} pixels (0: never; see {@link TrainConfig#jitter()})
+   * @param seed with the step, picks the offset, so a resumed run draws the same
+   */
+  record Perceptual(PerceptualLoss loss, int jitter, long seed) implements StepLoss {
     @Override
     public Values backward(StyleNetwork network, NDArray batch, long step) {
-      List<NDArray> targets = loss.contentTargets(batch);
+      Random random = new Random(seed * 1_000_003L + step);
+      int dy = jitter > 0 ? random.nextInt(jitter) : 0;
+      int dx = jitter > 0 ? random.nextInt(jitter) : 0;
+      List<NDArray> targets = loss.contentTargets(shifted(batch, dy, dx));
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        PerceptualLoss.Terms terms = loss.compute(network.forward(batch), targets, step);
+        NDArray output = shifted(network.forward(batch), dy, dx);
+        PerceptualLoss.Terms terms = loss.compute(output, targets, step);
         collector.backward(terms.total());
         return new Values(
             terms.total().getFloat(),
@@ -43,6 +54,16 @@ sealed interface StepLoss {
             terms.totalVariation().getFloat(),
             Double.NaN);
       }
+    }
+
+    /** Images (N, C, H, W) without {@code dy} rows on top and {@code jitter - dy} below, alike. */
+    private NDArray shifted(NDArray images, int dy, int dx) {
+      if (jitter == 0) {
+        return images;
+      }
+      long h = images.getShape().get(2) - jitter;
+      long w = images.getShape().get(3) - jitter;
+      return images.get(":, :, %d:%d, %d:%d".formatted(dy, dy + h, dx, dx + w));
     }
   }
 

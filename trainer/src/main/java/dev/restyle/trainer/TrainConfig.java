@@ -62,6 +62,9 @@ import java.util.regex.Pattern;
  *     step for a noisier estimate
  * @param gradientClip largest global gradient norm an update may use; larger ones are scaled down
  *     to it (0 or null: no clipping). Steps with a non-finite loss or gradient are always skipped
+ * @param jitter the loss network sees the output and the photo both cropped by a random offset of 0
+ *     to {@code jitter - 1} pixels each step (0 or null: never), so the style network cannot line a
+ *     fine texture up with the loss network's stride-2 grid, which it would reward
  * @param distillation train by reproducing a trained teacher's output (null: the usual training)
  * @param initFrom network (style name or .rsn file) whose weights the run starts from instead of
  *     random ones: fine-tuning; its architecture must be the config's (null: random initialisation)
@@ -98,6 +101,7 @@ public record TrainConfig(
     String styleLoss,
     Integer slices,
     Double gradientClip,
+    Integer jitter,
     Distillation distillation,
     String initFrom,
     String initFromSha256,
@@ -110,6 +114,9 @@ public record TrainConfig(
 
   /** Sliced Wasserstein directions per layer and step of new configs. */
   public static final int DEFAULT_SLICES = 16;
+
+  /** Jitter of new configs. */
+  public static final int DEFAULT_JITTER = 0;
 
   /** Gradient norm clip of new configs. */
   public static final double DEFAULT_GRADIENT_CLIP = 0;
@@ -125,6 +132,7 @@ public record TrainConfig(
     styleLoss = styleLoss == null ? StyleLoss.GRAM.id() : styleLoss;
     slices = slices == null ? 0 : slices;
     gradientClip = gradientClip == null ? 0.0 : gradientClip;
+    jitter = jitter == null ? 0 : jitter;
     if (LossNetworks.INCEPTION_V3.equals(lossNetwork) && lossLayers == null) {
       lossLayers = InceptionLossNetwork.Layers.DEFAULT;
     }
@@ -193,6 +201,9 @@ public record TrainConfig(
     }
     if (!(gradientClip >= 0) || gradientClip.isInfinite()) {
       problems.add("gradientClip must be zero (off) or a positive norm, got " + gradientClip);
+    }
+    if (jitter < 0 || jitter > 16 || jitter >= cropSize / 2) {
+      problems.add("jitter must be 0 (off) to 16 pixels and under half the crop, got " + jitter);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
@@ -323,6 +334,7 @@ public record TrainConfig(
         StyleLoss.SLICED_WASSERSTEIN.id(),
         DEFAULT_SLICES,
         DEFAULT_GRADIENT_CLIP,
+        DEFAULT_JITTER,
         null,
         null,
         null,
@@ -361,7 +373,7 @@ public record TrainConfig(
    * Reads a YAML config; fields it leaves out take the defaults of {@link #defaults} (output:
    * {@code runs/NAME}), except those added after the first configs were written, which read as what
    * such configs meant: {@code holdout} 0 (trained on every photo), {@code slices} 0 (one direction
-   * per channel) and {@code gradientClip} 0.
+   * per channel), {@code gradientClip} 0 and {@code jitter} 0.
    */
   public static TrainConfig readYaml(Path path) throws IOException {
     JsonNode given = YAML.readTree(path.toFile());
@@ -376,7 +388,8 @@ public record TrainConfig(
     }
     ObjectNode merged = YAML.valueToTree(defaults);
     merged.remove(
-        List.of("name", "style", "photos", "output", "holdout", "slices", "gradientClip"));
+        List.of(
+            "name", "style", "photos", "output", "holdout", "slices", "gradientClip", "jitter"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());

@@ -134,7 +134,7 @@ public final class Trainer {
       parameters.values().forEach(p -> p.setRequiresGradient(true));
       StepLoss stepLoss =
           teacher == null
-              ? new StepLoss.Perceptual(loss)
+              ? new StepLoss.Perceptual(loss, config.jitter(), config.seed())
               : new StepLoss.Distilled(loss, teacher, config.distillation());
       GradientGuard guard = new GradientGuard(config.gradientClip());
       Stylizer previewer = new Stylizer(network);

@@ -110,6 +110,7 @@ class TrainConfigTest {
     TrainConfig config =
         TrainConfigs.from(sample())
             .set("gradientClip", 20.0)
+            .set("jitter", 4)
             .build()
             .withDistillation(new Distillation("starry_night", "ab".repeat(32), 10, 1, 0.5));
     assertEquals(config, TrainConfig.fromJson(config.toJson()));
@@ -119,10 +120,18 @@ class TrainConfigTest {
         Files.readString(yaml).contains("teacher: \"starry_night\""), Files.readString(yaml));
     assertEquals(config, TrainConfig.readYaml(yaml));
 
-    String old = config.withDistillation(null).toJson().replace(",\"gradientClip\":20.0", "");
-    assertFalse(old.contains("gradientClip") || old.contains("distillation"), old);
+    String old =
+        config
+            .withDistillation(null)
+            .toJson()
+            .replace(",\"gradientClip\":20.0", "")
+            .replace(",\"jitter\":4", "");
+    assertFalse(
+        old.contains("gradientClip") || old.contains("distillation") || old.contains("jitter"),
+        old);
     TrainConfig read = TrainConfig.fromJson(old);
     assertEquals(0.0, read.gradientClip(), "configs from before the clip read as off");
+    assertEquals(0, read.jitter(), "configs from before the jitter read as off");
     assertNull(read.distillation());
   }
 
@@ -135,6 +144,11 @@ class TrainConfigTest {
     assertTrue(
         e.getMessage().contains("gradientClip must be zero (off) or a positive norm"),
         e.getMessage());
+    IllegalArgumentException jitter =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(sample()).set("jitter", -1).build());
+    assertTrue(jitter.getMessage().contains("jitter must be 0 (off) to 16"), jitter.getMessage());
     Path yaml = dir.resolve("bad.yaml");
     sample().withDistillation(Distillation.from("starry_night")).writeYaml(yaml);
     Files.writeString(yaml, Files.readString(yaml).replace("pixelWeight: 10.0", "pixelWeight: -2"));

@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -136,27 +137,39 @@ class TrainerTest {
     assertEquals(2 * saved.weights().size(), checkpoint.optimiserState().size(), "Adam's m and v");
   }
 
+  /** The same config with the loss network's input jittered, so resuming must redraw the same. */
+  private static TrainConfig jittered(TrainConfig config) {
+    return TrainConfigs.from(config).set("jitter", 3).build();
+  }
+
   @Test
   void resumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
     Path styles = dir.resolve("styles");
     Path resumedRun = dir.resolve("resumed");
-    new Trainer(config(resumedRun, 6, 3), styles).run(null, Progress.NONE);
+    new Trainer(jittered(config(resumedRun, 6, 3)), styles).run(null, Progress.NONE);
     Checkpoint checkpoint = Checkpoint.load(resumedRun.resolve("checkpoint.ckpt"));
     assertEquals(6, checkpoint.step());
 
     List<Long> resumedSteps = new ArrayList<>();
-    new Trainer(config(resumedRun, 10, 3), styles)
+    new Trainer(jittered(config(resumedRun, 10, 3)), styles)
         .run(checkpoint, (step, total, values) -> resumedSteps.add(step));
     assertEquals(List.of(7L, 8L, 9L, 10L), resumedSteps, "continues after the checkpoint");
 
     Path straightRun = dir.resolve("straight");
-    new Trainer(config(straightRun, 10, 3), styles).run(null, Progress.NONE);
+    new Trainer(jittered(config(straightRun, 10, 3)), styles).run(null, Progress.NONE);
+    Path unjitteredRun = dir.resolve("unjittered");
+    new Trainer(config(unjitteredRun, 10, 3), styles).run(null, Progress.NONE);
 
     Map<String, Tensor> resumed = NetworkFile.load(resumedRun.resolve("tiny.rsn")).weights();
     Map<String, Tensor> straight = NetworkFile.load(straightRun.resolve("tiny.rsn")).weights();
     assertEquals(straight.keySet(), resumed.keySet());
     straight.forEach(
         (name, t) -> assertArrayEquals(t.data(), resumed.get(name).data(), 1e-5f, name));
+    Map<String, Tensor> unjittered = NetworkFile.load(unjitteredRun.resolve("tiny.rsn")).weights();
+    assertFalse(
+        straight.keySet().stream()
+            .allMatch(n -> Arrays.equals(straight.get(n).data(), unjittered.get(n).data())),
+        "jitter changed nothing");
 
     List<double[]> log = lossRows(resumedRun.resolve("losses.csv"));
     assertEquals(List.of(5.0, 6.0, 10.0), log.stream().map(r -> r[0]).toList(), "log kept");
