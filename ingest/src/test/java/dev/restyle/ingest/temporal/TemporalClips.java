@@ -97,46 +97,28 @@ public final class TemporalClips {
 
   private static Path encode(Path out, String filter, int frames)
       throws IOException, InterruptedException {
-    List<String> command =
-        List.of(
-            FFMPEG.toString(),
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-filter_complex",
-            filter,
-            "-frames:v",
-            Integer.toString(frames),
-            "-c:v",
-            "libx264",
-            "-crf",
-            "12",
-            "-preset",
-            "veryfast",
-            "-bf",
-            "0",
-            out.toString());
-    return ffmpeg(command, out);
+    return ffmpeg(List.of("-filter_complex", filter, "-frames:v", Integer.toString(frames)), out);
   }
 
   /**
-   * {@code in} re-encoded to {@code out} with the given output options (filters, frame limits)
-   * before the encoder settings the clips here share.
+   * {@code in} re-encoded to {@code out} with the given output options (filters, frame limits) and
+   * the encoder settings the clips here share.
    */
   public static Path transcode(Path in, Path out, String... options)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(FFMPEG.toString(), "-nostdin", "-v", "error", "-y"));
-    command.addAll(List.of("-i", in.toString()));
-    command.addAll(List.of(options));
-    command.addAll(List.of("-c:v", "libx264", "-crf", "12", "-preset", "veryfast", "-bf", "0"));
-    command.add(out.toString());
-    return ffmpeg(command, out);
+    List<String> arguments = new ArrayList<>(List.of("-i", in.toString()));
+    arguments.addAll(List.of(options));
+    return ffmpeg(arguments, out);
   }
 
-  private static Path ffmpeg(List<String> command, Path out)
+  /** Runs ffmpeg with {@code arguments}, then H.264 at high quality without B-frames, to out. */
+  private static Path ffmpeg(List<String> arguments, Path out)
       throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(FFMPEG.toString(), "-nostdin", "-v", "error", "-y"));
+    command.addAll(arguments);
+    command.addAll(List.of("-c:v", "libx264", "-crf", "12", "-preset", "veryfast", "-bf", "0"));
+    command.add(out.toString());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
