@@ -86,6 +86,13 @@ final class KafkaFrames {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // An idempotent producer whose first write to a new partition meets NOT_LEADER_OR_FOLLOWER
+    // (the broker's metadata names the leader before the leader has taken the partition on) can
+    // retry with OUT_OF_ORDER_SEQUENCE_NUMBER until its records expire. One request in flight
+    // keeps the order without sequence numbers; a write refused that way was not made, so its
+    // retry duplicates nothing.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
