@@ -73,8 +73,9 @@ class ShutdownTest {
   @Test
   void aSecondSigtermQuitsAtOnceDuringASlowDrain() throws Exception {
     FfmpegCli.assumeAvailable();
-    // large frames: the one in the network takes seconds to finish
-    Path input = FfmpegCli.testPattern(dir.resolve("big.mp4"), 1920, 1080, 10, 10, 10, false);
+    // large frames: the one in the network takes seconds to finish (1080p took 1.47 s on a quiet
+    // 2-core machine, too close to the bound)
+    Path input = FfmpegCli.testPattern(dir.resolve("big.mp4"), 2560, 1440, 10, 10, 10, false);
     Path output = dir.resolve("big-out.mp4");
     try (RestyleProcess restyle =
         video(input, output, "--batch", "1", "--shutdown-timeout", "60s")) {
@@ -83,7 +84,7 @@ class ShutdownTest {
           "a first frame written; stderr: " + restyle.err());
       double pass = restyle.metric("restyle_inference_latency_seconds_max").orElse(0);
       assertTrue(pass > 1.5, "a network pass takes " + pass + " s: too fast to test a drain");
-      System.out.println("ShutdownTest: a network pass of a 1080p frame takes " + pass + " s");
+      System.out.println("ShutdownTest: a network pass of a 1440p frame takes " + pass + " s");
       restyle.signal("TERM");
       Thread.sleep(300);
       assertTrue(restyle.isAlive(), "still draining");
