@@ -1,5 +1,7 @@
 package dev.restyle.cli;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -190,7 +192,27 @@ final class StopSignals implements AutoCloseable {
     }
     System.err.flush();
     System.out.flush();
-    java.lang.Runtime.getRuntime().halt(ExitCodes.FORCED_STOP);
+    exitNow(ExitCodes.FORCED_STOP);
+  }
+
+  /** libc's {@code _exit}, as JNA (a dependency of DJL) reaches it. */
+  private interface LibC extends Library {
+    void _exit(int status);
+  }
+
+  /**
+   * Ends the process without running anything more. {@code Runtime.halt} still calls libc's {@code
+   * exit}, which runs libtorch's static destructors while an inference thread may be inside
+   * libtorch: the process then aborts (status 134, seen once with a 1440p frame in the network)
+   * instead of leaving with {@code status}. {@code _exit} runs nothing; halt is the fallback.
+   */
+  private static void exitNow(int status) {
+    try {
+      Native.load("c", LibC.class)._exit(status);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("no _exit through JNA: halting", e);
+    }
+    java.lang.Runtime.getRuntime().halt(status);
   }
 
   private static String describe(Duration d) {
