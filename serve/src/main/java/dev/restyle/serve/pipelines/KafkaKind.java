@@ -27,18 +27,8 @@ public final class KafkaKind implements PipelineKind {
   public static final String NAME = "kafka";
 
   private static final Set<String> OPTIONS =
-      Set.of(
-          "in",
-          "out",
-          "bootstrap",
-          "group",
-          "dlq",
-          "encoding",
-          "exactly_once",
-          "style",
-          "strength",
-          "preserve_colours",
-          "temporal");
+      PipelineRequest.optionsWithCommon(
+          "in", "out", "bootstrap", "group", "dlq", "encoding", "exactly_once");
 
   private final Optional<String> defaultBootstrap;
 

@@ -21,6 +21,17 @@ public record PipelineRequest(String kind, Map<String, String> options, Optional
     Objects.requireNonNull(upload, "upload");
   }
 
+  /** The options every kind takes: the style, how it is applied, and temporal stabilisation. */
+  public static final Set<String> COMMON_OPTIONS =
+      Set.of("style", "strength", "preserve_colours", "temporal");
+
+  /** A kind's own option names together with {@link #COMMON_OPTIONS}. */
+  public static Set<String> optionsWithCommon(String... own) {
+    Set<String> all = new TreeSet<>(COMMON_OPTIONS);
+    all.addAll(Set.of(own));
+    return Set.copyOf(all);
+  }
+
   /** An uploaded file and the name the client gave it. */
   public record Upload(Path file, String filename) {}
 

@@ -36,7 +36,7 @@ public final class RtspKind implements PipelineKind {
   public static final String PLAYLIST = "stream.m3u8";
 
   private static final Set<String> OPTIONS =
-      Set.of("url", "output", "transport", "style", "strength", "preserve_colours", "temporal");
+      PipelineRequest.optionsWithCommon("url", "output", "transport");
   private static final Backoff RECONNECT =
       new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 2.0, 3);
 

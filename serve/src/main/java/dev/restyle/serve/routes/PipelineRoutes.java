@@ -28,8 +28,6 @@ import java.util.Optional;
  * video-upload kind seen as jobs (upload a video, follow its progress, download the result).
  */
 public final class PipelineRoutes {
-  private static final List<String> JOB_OPTIONS =
-      List.of("style", "strength", "preserve_colours", "temporal");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServeConfig config;
@@ -128,7 +126,7 @@ public final class PipelineRoutes {
 
   private void startJob(Context ctx) throws IOException {
     Map<String, String> options = new LinkedHashMap<>();
-    for (String name : JOB_OPTIONS) {
+    for (String name : PipelineRequest.COMMON_OPTIONS) {
       Uploads.param(ctx, name).ifPresent(v -> options.put(name, v));
     }
     if (!options.containsKey("style")) {
