@@ -23,9 +23,12 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real single-node Kafka (broker and KRaft controller in one) on 127.0.0.1, run as a child JVM
@@ -282,6 +285,25 @@ public final class KafkaBroker implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /**
+   * Settings of the tests' own producers (String keys, byte[] values, acks=all). An idempotent
+   * producer whose first write to a new partition meets NOT_LEADER_OR_FOLLOWER (the broker's
+   * metadata names the leader before the leader has taken the partition on) can retry with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER until its records expire. One request in flight keeps the order
+   * without sequence numbers; a write refused that way was not made, so its retry duplicates
+   * nothing.
+   */
+  public static Properties producerProperties(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
   }
 
   /** The last lines of the broker's log. */

@@ -15,20 +15,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Test frames, records and plain clients for the Kafka tests. */
 final class KafkaFrames {
@@ -83,19 +79,8 @@ final class KafkaFrames {
   }
 
   static void produce(String bootstrap, List<ProducerRecord<String, byte[]>> records) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    // An idempotent producer whose first write to a new partition meets NOT_LEADER_OR_FOLLOWER
-    // (the broker's metadata names the leader before the leader has taken the partition on) can
-    // retry with OUT_OF_ORDER_SEQUENCE_NUMBER until its records expire. One request in flight
-    // keeps the order without sequence numbers; a write refused that way was not made, so its
-    // retry duplicates nothing.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaBroker.producerProperties(bootstrap))) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       records.forEach(r -> sent.add(producer.send(r)));
       producer.flush();
