@@ -65,14 +65,18 @@ public final class Ops {
   /** Depthwise 2-D convolution (one filter per channel, no bias) with reflection padding. */
   public static NDArray reflectDepthwiseConv(NDArray x, NDArray weight) {
     int kernel = (int) weight.getShape().get(2);
-    int channels = (int) x.getShape().get(1);
     NDArray padded = reflectionPad(x, kernel / 2);
-    NDArray out =
-        Conv2d.conv2d(
-                padded, weight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), channels)
-            .singletonOrThrow();
+    NDArray out = depthwiseConv(padded, weight);
     closeUnless(padded, x);
     return out;
+  }
+
+  /** Depthwise 2-D convolution (one filter per channel, no bias), unpadded. */
+  public static NDArray depthwiseConv(NDArray x, NDArray weight) {
+    int channels = (int) x.getShape().get(1);
+    return Conv2d.conv2d(
+            x, weight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), channels)
+        .singletonOrThrow();
   }
 
   /**
@@ -131,6 +135,19 @@ public final class Ops {
     NDArray out = reflectAxis(rows, 3, pad, width);
     rows.close();
     return out;
+  }
+
+  /** Reflection padding of the columns only (the last axis). */
+  public static NDArray reflectionPadColumns(NDArray x, int pad) {
+    if (pad == 0) {
+      return x;
+    }
+    long width = x.getShape().get(3);
+    if (pad >= width) {
+      throw new IllegalArgumentException(
+          "reflection padding " + pad + " needs more than " + width + " columns");
+    }
+    return reflectAxis(x, 3, pad, width);
   }
 
   /** Concatenates the mirrored edges to {@code x} along one axis; frees its temporaries. */
@@ -237,11 +254,13 @@ public final class Ops {
   /** Nearest-neighbour upsampling by an integer factor (one native kernel, like torch's). */
   public static NDArray upsampleNearest(NDArray x, int factor) {
     Shape s = x.getShape();
+    return resizeNearest(x, s.get(2) * factor, s.get(3) * factor);
+  }
+
+  /** Nearest-neighbour resampling to {@code height x width} (torch's {@code nearest} mode). */
+  public static NDArray resizeNearest(NDArray x, long height, long width) {
     return JniUtils.interpolate(
-        (PtNDArray) x,
-        new long[] {s.get(2) * factor, s.get(3) * factor},
-        INTERPOLATE_NEAREST,
-        false);
+        (PtNDArray) x, new long[] {height, width}, INTERPOLATE_NEAREST, false);
   }
 
   /** Bilinear resampling to {@code height x width} (PyTorch's, without aligned corners). */
