@@ -7,8 +7,7 @@ import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
-import dev.restyle.engine.tile.TiledStylizer;
-import dev.restyle.engine.tile.Tiling;
+import dev.restyle.engine.tile.LayerwiseStylizer;
 import dev.restyle.engine.tile.io.ImageFileSink;
 import dev.restyle.engine.tile.io.ImageFileSource;
 import dev.restyle.engine.tile.io.SpooledSource;
@@ -53,11 +52,12 @@ final class ImageCommand implements Callable<Integer> {
   @Option(
       names = "--tile-size",
       description =
-          "stylise in tiles of this side (pixels), reading and writing the image a band at a time;"
-              + " 0: the whole image at once (memory grows with the image); default: tiles of "
-              + Tiling.DEFAULT_TILE_SIZE
+          "stylise layer by layer in bands of rows that each hold as much as a square tile of this"
+              + " side (pixels), reading and writing the image a band at a time; 0: the whole image"
+              + " at once (memory grows with the image); default: "
+              + LayerwiseStylizer.DEFAULT_TILE_SIZE
               + " above "
-              + (Tiling.AUTO_ABOVE_PIXELS >> 20)
+              + (LayerwiseStylizer.AUTO_ABOVE_PIXELS >> 20)
               + " MiP (mebipixels)")
   Integer tileSize;
 
@@ -77,13 +77,18 @@ final class ImageCommand implements Callable<Integer> {
     if (input != null && (tileSize == null || tileSize > 0)) {
       try (ImageFileSource source = ImageFileSource.open(input, MAX_TILED_PIXELS)) {
         tiled =
-            tileSize != null || (long) source.width() * source.height() > Tiling.AUTO_ABOVE_PIXELS;
+            tileSize != null
+                || (long) source.width() * source.height() > LayerwiseStylizer.AUTO_ABOVE_PIXELS;
         if (tiled) {
           // Decoded (and checked) before the network loads, as a whole image is.
           Path spool = output.toAbsolutePath().getParent();
           Files.createDirectories(spool);
           try (SpooledSource pixels = SpooledSource.of(source, spool)) {
-            tiled(pixels, options, tileSize != null ? tileSize : Tiling.DEFAULT_TILE_SIZE);
+            tiled(
+                pixels,
+                options,
+                tileSize != null ? tileSize : LayerwiseStylizer.DEFAULT_TILE_SIZE,
+                spool);
           }
           return 0;
         }
@@ -101,21 +106,19 @@ final class ImageCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void tiled(SpooledSource pixels, StyleOptions options, int size) throws IOException {
+  private void tiled(SpooledSource pixels, StyleOptions options, int size, Path spillDirectory)
+      throws IOException {
     Device device = Engine.getInstance().defaultDevice();
     try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
-      TiledStylizer stylizer = new TiledStylizer(network, Tiling.DEFAULT.withTileSize(size));
+      LayerwiseStylizer stylizer =
+          new LayerwiseStylizer(network, LayerwiseStylizer.bandValues(size), spillDirectory);
       long start = System.nanoTime();
       try (ImageFileSink sink = ImageFileSink.open(output, pixels.width(), pixels.height())) {
         stylizer.stylize(pixels, options, sink);
         sink.finish();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      report(
-          pixels.width(),
-          pixels.height(),
-          seconds,
-          stylizer.plan(pixels.width(), pixels.height()).tileCount() + " tiles of " + size);
+      report(pixels.width(), pixels.height(), seconds, "layer by layer in bands of " + size);
     }
   }
 

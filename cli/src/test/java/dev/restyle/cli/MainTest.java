@@ -123,7 +123,7 @@ class MainTest {
   }
 
   @Test
-  void tileSizeStylisesInTilesAndSaysSo() throws IOException {
+  void tileSizeStylisesInBandsAndSaysSo() throws IOException {
     HOME.saveTinyStyle("tiny");
     Path output = dir.resolve("tiled.png");
     CliRun result =
@@ -133,7 +133,7 @@ class MainTest {
     BufferedImage image = ImageFiles.read(output);
     assertEquals(37, image.getWidth());
     assertEquals(23, image.getHeight());
-    assertTrue(result.out().contains("tiles of 16"), result.out());
+    assertTrue(result.out().contains("layer by layer in bands of 16"), result.out());
   }
 
   @Test

@@ -8,9 +8,8 @@ import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.script.ScriptedNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import dev.restyle.engine.tile.LayerwiseStylizer;
 import dev.restyle.engine.tile.PackedRgbPixels;
-import dev.restyle.engine.tile.TiledStylizer;
-import dev.restyle.engine.tile.Tiling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -46,12 +45,12 @@ public final class BatchStylizer {
   }
 
   public BatchStylizer(Stylizer stylizer, Mode mode) {
-    this(stylizer, mode, Tiling.AUTO_ABOVE_PIXELS);
+    this(stylizer, mode, LayerwiseStylizer.AUTO_ABOVE_PIXELS);
   }
 
   /**
-   * @param tileAbovePixels images above this many pixels go through {@link TiledStylizer}, one at a
-   *     time
+   * @param tileAbovePixels images above this many pixels go through {@link LayerwiseStylizer}, one
+   *     at a time
    */
   BatchStylizer(Stylizer stylizer, Mode mode, long tileAbovePixels) {
     this.stylizer = stylizer;
@@ -108,12 +107,12 @@ public final class BatchStylizer {
   }
 
   /**
-   * Images above the tiling threshold ({@link Tiling#AUTO_ABOVE_PIXELS} unless a test says
-   * otherwise: 4K video frames, large photos), one at a time in tiles: memory stays that of a tile
-   * whatever the size.
+   * Images above the threshold ({@link LayerwiseStylizer#AUTO_ABOVE_PIXELS} unless a test says
+   * otherwise: 4K video frames, large photos), one at a time, layer by layer in bands of rows:
+   * memory stays that of a band whatever the size.
    */
   private List<byte[]> tiled(List<byte[]> images, int width, int height, StyleOptions options) {
-    TiledStylizer tiles = new TiledStylizer(stylizer.network(), Tiling.DEFAULT);
+    LayerwiseStylizer tiles = new LayerwiseStylizer(stylizer.network());
     List<byte[]> out = new ArrayList<>(images.size());
     for (byte[] image : images) {
       PackedRgbPixels source = new PackedRgbPixels(width, height, image);

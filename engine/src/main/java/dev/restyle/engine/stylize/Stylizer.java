@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.restyle.engine.image.ColourTransfer;
 import dev.restyle.engine.image.ImageTensors;
+import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
 import java.awt.image.BufferedImage;
 
@@ -44,7 +45,8 @@ public final class Stylizer {
   public NDArray stylize(NDArray batch, StyleOptions options) {
     long height = batch.getShape().get(2);
     long width = batch.getShape().get(3);
-    NDArray padded = padEdges(batch, target(height) - height, target(width) - width);
+    Architecture a = network.architecture();
+    NDArray padded = padEdges(batch, padded(height, a) - height, padded(width, a) - width);
     NDArray out = network.forward(padded);
     if (padded != batch) {
       out = out.get(new NDIndex(":, :, :{}, :{}", height, width));
@@ -55,10 +57,13 @@ public final class Stylizer {
     return ColourTransfer.blend(out, batch, options.strength());
   }
 
-  private long target(long size) {
-    int multiple = network.architecture().sideMultiple();
-    return Math.max(
-        network.architecture().minimumSide(), (size + multiple - 1) / multiple * multiple);
+  /**
+   * A side padded up to what the network takes: a multiple of its side multiple, at least its
+   * minimum side.
+   */
+  public static int padded(long size, Architecture architecture) {
+    int multiple = architecture.sideMultiple();
+    return (int) Math.max(architecture.minimumSide(), (size + multiple - 1) / multiple * multiple);
   }
 
   /** Extends the bottom and right edges by repeating the last row and column. */

@@ -11,11 +11,11 @@ import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.nn.Ops;
 import dev.restyle.engine.stylize.StyleOptions;
+import dev.restyle.engine.stylize.Stylizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -38,12 +38,38 @@ import org.slf4j.LoggerFactory;
 public final class LayerwiseStylizer {
   private static final Logger LOG = LoggerFactory.getLogger(LayerwiseStylizer.class);
 
-  /** Default size of a band's largest tensor, in float values (32 MB). */
-  public static final long DEFAULT_BAND_VALUES = 8L << 20;
+  /**
+   * Images above this many pixels are stylised layer by layer by default ({@code restyle image},
+   * {@code restyle serve}, video frames): whole-image stylisation holds about 470 bytes a pixel at
+   * its peak.
+   */
+  public static final long AUTO_ABOVE_PIXELS = 4L << 20;
+
+  /**
+   * Default {@code --tile-size}: on a 6000x4000 photo 384 peaked at 0.95 GB and was faster than 512
+   * and 768 (1.2 and 1.5 GB), whose larger bands fall out of the caches.
+   */
+  public static final int DEFAULT_TILE_SIZE = 384;
+
+  /**
+   * The band size that holds as many values as a square tile of {@code side} pixels with 16
+   * channels (the first layer of a width-0.5 network): {@code --tile-size}'s meaning.
+   */
+  public static long bandValues(int side) {
+    if (side <= 0) {
+      throw new IllegalArgumentException("tile size must be positive, got " + side);
+    }
+    return (long) side * side * 16;
+  }
 
   private final StyleNetwork network;
   private final long bandValues;
   private final Path spillDirectory;
+
+  /** Default bands, spilling to the system's temporary directory. */
+  public LayerwiseStylizer(StyleNetwork network) {
+    this(network, bandValues(DEFAULT_TILE_SIZE), Path.of(System.getProperty("java.io.tmpdir")));
+  }
 
   /**
    * @param bandValues the largest tensor a band may hold, in values: memory is a few times this
@@ -73,49 +99,29 @@ public final class LayerwiseStylizer {
   public void stylize(PixelSource source, StyleOptions options, PixelSink sink) throws IOException {
     long start = System.nanoTime();
     Architecture architecture = network.architecture();
-    int width = TileGrid.padded(source.width(), architecture);
-    int height = TileGrid.padded(source.height(), architecture);
-    StatisticsAccumulator statistics = new StatisticsAccumulator();
-    List<RowSpill> open = new ArrayList<>();
-    try {
-      RowSpill y = track(open, input(source, width, height));
-      y = then(open, y, convolve(open, y, x -> x, "conv1", 1, false, statistics));
-      y =
-          then(
-              open,
-              y,
-              convolve(open, y, after(statistics, "conv1"), "conv2", 2, false, statistics));
-      y =
-          then(
-              open,
-              y,
-              convolve(open, y, after(statistics, "conv2"), "conv3", 2, false, statistics));
-      UnaryOperator<NDArray> activation = after(statistics, "conv3");
+    int width = Stylizer.padded(source.width(), architecture);
+    int height = Stylizer.padded(source.height(), architecture);
+    try (Pass pass = new Pass()) {
+      RowSpill y = pass.input(source, width, height);
+      y = then(y, pass.convolve(y, x -> x, "conv1", 1, false));
+      y = then(y, pass.convolve(y, pass.activated("conv1"), "conv2", 2, false));
+      y = then(y, pass.convolve(y, pass.activated("conv2"), "conv3", 2, false));
+      UnaryOperator<NDArray> activation = pass.activated("conv3");
       for (int i = 1; i <= architecture.residualBlocks(); i++) {
         String block = "res" + i;
-        RowSpill a = convolve(open, y, activation, block + ".conv1", 1, false, statistics);
-        RowSpill b =
-            convolve(
-                open,
-                a,
-                after(statistics, block + ".conv1"),
-                block + ".conv2",
-                1,
-                false,
-                statistics);
-        RowSpill sum = add(open, y, activation, b, normalisedOnly(statistics, block + ".conv2"));
-        release(open, y, a, b);
+        RowSpill a = pass.convolve(y, activation, block + ".conv1", 1, false);
+        RowSpill b = pass.convolve(a, pass.activated(block + ".conv1"), block + ".conv2", 1, false);
+        RowSpill sum = pass.add(y, activation, b, pass.normalised(block + ".conv2"));
+        y.close();
+        a.close();
+        b.close();
         y = sum;
         activation = x -> x;
       }
-      y = then(open, y, convolve(open, y, activation, "up1", 1, true, statistics));
-      y = then(open, y, convolve(open, y, after(statistics, "up1"), "up2", 1, true, statistics));
-      y = then(open, y, convolve(open, y, after(statistics, "up2"), "out", 1, false, null));
-      write(y, source, width, height, options, sink);
-    } finally {
-      for (RowSpill spill : open) {
-        spill.close();
-      }
+      y = then(y, pass.convolve(y, activation, "up1", 1, true));
+      y = then(y, pass.convolve(y, pass.activated("up1"), "up2", 1, true));
+      y = then(y, pass.convolve(y, pass.activated("up2"), "out", 1, false));
+      write(y, source, width, options, sink);
     }
     LOG.info(
         "stylised {}x{} layer by layer in bands of up to {} values: {} ms",
@@ -125,105 +131,135 @@ public final class LayerwiseStylizer {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  /** The padded image, scaled to [-0.5, 0.5] and downscaled as {@link StyleNetwork#stem} does. */
-  private RowSpill input(PixelSource source, int width, int height) throws IOException {
-    int factor = network.architecture().downscale();
-    RowSpill out = RowSpill.create(spillDirectory, width / factor, height / factor, 3);
-    int band = bandRows(3L * width * factor, factor);
-    for (int y = 0; y < height; y += band) {
-      int rows = Math.min(band, height - y);
-      try (NDManager scope = NDManager.newBaseManager(network.device())) {
-        NDArray x = content(source, y, rows, width, scope);
-        NDArray scaled = Ops.dividedBy(x, 255f).sub(0.5f);
-        if (factor > 1) {
-          scaled = Ops.averagePool(scaled, factor);
-        }
-        out.write(y / factor, scaled);
-      }
-    }
-    return out;
+  /** Deletes a layer that its successor has consumed and returns the successor. */
+  private static RowSpill then(RowSpill consumed, RowSpill next) throws IOException {
+    consumed.close();
+    return next;
   }
 
-  /**
-   * One convolution over a whole layer, band by band, recording its output's statistics.
-   *
-   * @param activation what the input's stored values go through first (normalisation and ReLU)
-   * @param upsample whether the input is first upsampled twice (nearest), as before {@code up1}
-   * @param statistics where the output's moments go; null for the last layer, which has none
-   */
-  private RowSpill convolve(
-      List<RowSpill> open,
-      RowSpill in,
-      UnaryOperator<NDArray> activation,
-      String layer,
-      int stride,
-      boolean upsample,
-      StatisticsAccumulator statistics)
-      throws IOException {
-    NDArray depthwise = network.parameters().get(layer + ".depthwise.weight");
-    NDArray weight = network.parameters().get(layer + ".weight");
-    NDArray bias = network.parameters().get(layer + ".bias");
-    int kernel = (int) (depthwise != null ? depthwise : weight).getShape().get(2);
-    int pad = kernel / 2;
-    int scale = upsample ? 2 : 1;
-    int inRows = in.height() * scale;
-    int inColumns = in.width() * scale;
-    int outRows = (inRows - 1) / stride + 1;
-    int outColumns = (inColumns - 1) / stride + 1;
-    int outChannels = (int) weight.getShape().get(0);
-    RowSpill out = track(open, RowSpill.create(spillDirectory, outColumns, outRows, outChannels));
-    long valuesPerRow =
-        Math.max((long) in.channels() * inColumns * stride, (long) outChannels * outColumns);
-    int band = bandRows(valuesPerRow, 1);
-    for (int first = 0; first < outRows; first += band) {
-      int last = Math.min(outRows, first + band);
-      int top = stride * first - pad;
-      int[] rows = new int[stride * (last - 1 - first) + kernel];
-      for (int j = 0; j < rows.length; j++) {
-        rows[j] = reflect(top + j, inRows) / scale;
-      }
-      try (NDManager scope = NDManager.newBaseManager(network.device())) {
-        NDArray x = activation.apply(in.read(rows, scope));
-        if (upsample) {
-          x = Ops.resizeNearest(x, rows.length, inColumns);
-        }
-        x = Ops.reflectionPadColumns(x, pad);
-        NDArray y =
-            depthwise != null
-                ? Ops.conv(Ops.depthwiseConv(x, depthwise), weight, bias, 1, 0)
-                : Ops.conv(x, weight, bias, stride, 0);
-        if (statistics != null) {
-          NDArray[] moments = Ops.channelMoments(y);
-          statistics.add(
-              layer,
-              moments[0].toFloatArray(),
-              moments[1].toFloatArray(),
-              (long) (last - first) * outColumns);
-        }
-        out.write(first, y);
-      }
-    }
-    return out;
-  }
+  /** One image's way through the layers: its spill files and the statistics recorded so far. */
+  private final class Pass implements AutoCloseable {
+    private final RowSpill.Set spills = new RowSpill.Set(spillDirectory);
+    private final StatisticsAccumulator statistics = new StatisticsAccumulator();
 
-  /** {@code fa(a) + fb(b)}, stored: a residual block's output. */
-  private RowSpill add(
-      List<RowSpill> open,
-      RowSpill a,
-      UnaryOperator<NDArray> fa,
-      RowSpill b,
-      UnaryOperator<NDArray> fb)
-      throws IOException {
-    RowSpill out =
-        track(open, RowSpill.create(spillDirectory, a.width(), a.height(), a.channels()));
-    int band = bandRows((long) a.channels() * a.width(), 1);
-    for (int first = 0; first < a.height(); first += band) {
-      int[] rows = consecutive(first, Math.min(a.height(), first + band));
-      try (NDManager scope = NDManager.newBaseManager(network.device())) {
-        out.write(first, fa.apply(a.read(rows, scope)).add(fb.apply(b.read(rows, scope))));
+    /** The padded image, scaled to [-0.5, 0.5] and downscaled as {@link StyleNetwork#stem} does. */
+    RowSpill input(PixelSource source, int width, int height) throws IOException {
+      int factor = network.architecture().downscale();
+      RowSpill out = spills.create(width / factor, height / factor, 3);
+      int band = bandRows(3L * width * factor, factor);
+      for (int y = 0; y < height; y += band) {
+        int rows = Math.min(band, height - y);
+        try (NDManager scope = NDManager.newBaseManager(network.device())) {
+          NDArray x = content(source, y, rows, width, scope);
+          NDArray scaled = Ops.dividedBy(x, 255f).sub(0.5f);
+          if (factor > 1) {
+            scaled = Ops.averagePool(scaled, factor);
+          }
+          out.write(y / factor, scaled);
+        }
       }
+      return out;
     }
-    return out;
+
+    /**
+     * One convolution over a whole layer, band by band, recording its output's statistics (but for
+     * {@code out}, which has no normalisation).
+     *
+     * @param activation what the input's stored values go through first (normalisation and ReLU)
+     * @param upsample whether the input is first upsampled twice (nearest), as before {@code up1}
+     */
+    RowSpill convolve(
+        RowSpill in, UnaryOperator<NDArray> activation, String layer, int stride, boolean upsample)
+        throws IOException {
+      NDArray depthwise = network.parameters().get(layer + ".depthwise.weight");
+      NDArray weight = network.parameters().get(layer + ".weight");
+      NDArray bias = network.parameters().get(layer + ".bias");
+      boolean normalised = network.parameters().containsKey(layer + ".norm.gamma");
+      int kernel = (int) (depthwise != null ? depthwise : weight).getShape().get(2);
+      int pad = kernel / 2;
+      int scale = upsample ? 2 : 1;
+      int inRows = in.height() * scale;
+      int inColumns = in.width() * scale;
+      int outRows = (inRows - 1) / stride + 1;
+      int outColumns = (inColumns - 1) / stride + 1;
+      int outChannels = (int) weight.getShape().get(0);
+      RowSpill out = spills.create(outColumns, outRows, outChannels);
+      long valuesPerRow =
+          Math.max((long) in.channels() * inColumns * stride, (long) outChannels * outColumns);
+      int band = bandRows(valuesPerRow, 1);
+      for (int first = 0; first < outRows; first += band) {
+        int last = Math.min(outRows, first + band);
+        int top = stride * first - pad;
+        int[] rows = new int[stride * (last - 1 - first) + kernel];
+        for (int j = 0; j < rows.length; j++) {
+          rows[j] = reflect(top + j, inRows) / scale;
+        }
+        try (NDManager scope = NDManager.newBaseManager(network.device())) {
+          // Each intermediate is freed as soon as the next has been made: a band then holds two
+          // of them at a time, not all of them until the scope closes.
+          NDArray x = in.read(rows, scope);
+          x = freed(x, activation.apply(x));
+          if (upsample) {
+            x = freed(x, Ops.resizeNearest(x, rows.length, inColumns));
+          }
+          x = freed(x, Ops.reflectionPadColumns(x, pad));
+          if (depthwise != null) {
+            x = freed(x, Ops.depthwiseConv(x, depthwise));
+          }
+          NDArray y = freed(x, Ops.conv(x, weight, bias, stride, 0));
+          if (normalised) {
+            NDArray[] moments = Ops.channelMoments(y);
+            statistics.add(
+                layer,
+                moments[0].toFloatArray(),
+                moments[1].toFloatArray(),
+                (long) (last - first) * outColumns);
+          }
+          out.write(first, y);
+        }
+      }
+      return out;
+    }
+
+    /** {@code fa(a) + fb(b)}, stored: a residual block's output. */
+    RowSpill add(RowSpill a, UnaryOperator<NDArray> fa, RowSpill b, UnaryOperator<NDArray> fb)
+        throws IOException {
+      RowSpill out = spills.create(a.width(), a.height(), a.channels());
+      int band = bandRows((long) a.channels() * a.width(), 1);
+      for (int first = 0; first < a.height(); first += band) {
+        int[] rows = consecutive(first, Math.min(a.height(), first + band));
+        try (NDManager scope = NDManager.newBaseManager(network.device())) {
+          NDArray x = a.read(rows, scope);
+          x = freed(x, fa.apply(x));
+          NDArray y = b.read(rows, scope);
+          y = freed(y, fb.apply(y));
+          out.write(first, x.addi(y));
+        }
+      }
+      return out;
+    }
+
+    /** A layer's normalisation, with the whole image's statistics recorded for it, then ReLU. */
+    UnaryOperator<NDArray> activated(String layer) {
+      UnaryOperator<NDArray> normalised = normalised(layer);
+      return x -> {
+        NDArray y = normalised.apply(x);
+        return freed(y, Ops.relu(y));
+      };
+    }
+
+    /** A layer's normalisation, with the whole image's statistics recorded for it. */
+    UnaryOperator<NDArray> normalised(String layer) {
+      GivenStatistics given = new GivenStatistics(statistics.statistics());
+      NDArray gamma = network.parameters().get(layer + ".norm.gamma");
+      NDArray beta = network.parameters().get(layer + ".norm.beta");
+      return x -> given.normalise(layer, x, gamma, beta);
+    }
+
+    @Override
+    public void close() throws IOException {
+      spills.close();
+    }
   }
 
   /**
@@ -232,7 +268,7 @@ public final class LayerwiseStylizer {
    * rows of the unpadded image to the sink.
    */
   private void write(
-      RowSpill out, PixelSource source, int width, int height, StyleOptions options, PixelSink sink)
+      RowSpill out, PixelSource source, int width, StyleOptions options, PixelSink sink)
       throws IOException {
     int factor = network.architecture().downscale();
     int band = bandRows(3L * width * 2, 1);
@@ -323,37 +359,9 @@ public final class LayerwiseStylizer {
     return rows;
   }
 
-  /** A layer's normalisation, with the whole image's statistics recorded for it, then ReLU. */
-  private UnaryOperator<NDArray> after(StatisticsAccumulator statistics, String layer) {
-    UnaryOperator<NDArray> normalised = normalisedOnly(statistics, layer);
-    return x -> Ops.relu(normalised.apply(x));
-  }
-
-  /** A layer's normalisation, with the whole image's statistics recorded for it. */
-  private UnaryOperator<NDArray> normalisedOnly(StatisticsAccumulator statistics, String layer) {
-    GivenStatistics given = new GivenStatistics(statistics.statistics());
-    NDArray gamma = network.parameters().get(layer + ".norm.gamma");
-    NDArray beta = network.parameters().get(layer + ".norm.beta");
-    return x -> given.normalise(layer, x, gamma, beta);
-  }
-
-  /** Frees a layer that its successor has consumed and returns the successor. */
-  private static RowSpill then(List<RowSpill> open, RowSpill consumed, RowSpill next)
-      throws IOException {
-    release(open, consumed);
-    return next;
-  }
-
-  private static RowSpill track(List<RowSpill> open, RowSpill spill) {
-    open.add(spill);
-    return spill;
-  }
-
-  private static void release(List<RowSpill> open, RowSpill... spills) throws IOException {
-    for (RowSpill spill : spills) {
-      if (open.remove(spill)) {
-        spill.close();
-      }
-    }
+  /** Frees {@code consumed} unless {@code made} is the same array, and returns {@code made}. */
+  private static NDArray freed(NDArray consumed, NDArray made) {
+    Ops.closeUnless(consumed, made);
+    return made;
   }
 }

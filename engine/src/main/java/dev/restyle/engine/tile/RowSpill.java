@@ -11,12 +11,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One layer's activations for a whole image, spilled to a temporary file (deleted on close): {@code
  * height} rows of {@code width x channels} float32 values, channels last within a row, so that any
  * rows can be read back as one tensor. Reads and writes go through positional file I/O, not a
  * mapping: the data sits in the page cache, not in the process's resident memory.
+ *
+ * <p>Spills are made by a {@link Set}, which closes those still open and lends them one read
+ * buffer: a direct buffer is freed only when the garbage collector runs, so one per spill piled up
+ * hundreds of megabytes on a large image.
  */
 final class RowSpill implements AutoCloseable {
   private final FileChannel channel;
@@ -24,25 +30,53 @@ final class RowSpill implements AutoCloseable {
   private final int height;
   private final int channels;
   private final long rowBytes;
-  private ByteBuffer scratch = ByteBuffer.allocateDirect(0);
+  private final Set owner;
 
-  private RowSpill(FileChannel channel, int width, int height, int channels) {
+  private RowSpill(FileChannel channel, int width, int height, int channels, Set owner) {
     this.channel = channel;
     this.width = width;
     this.height = height;
     this.channels = channels;
     this.rowBytes = (long) width * channels * Float.BYTES;
+    this.owner = owner;
   }
 
-  static RowSpill create(Path directory, int width, int height, int channels) throws IOException {
-    Path file = Files.createTempFile(directory, "restyle-layer-", ".f32");
-    FileChannel channel =
-        FileChannel.open(
-            file,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.DELETE_ON_CLOSE);
-    return new RowSpill(channel, width, height, channels);
+  /** The spills of one image, in one directory, sharing one read buffer. Not thread-safe. */
+  static final class Set implements AutoCloseable {
+    private final Path directory;
+    private final List<RowSpill> open = new ArrayList<>();
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(0);
+
+    Set(Path directory) {
+      this.directory = directory;
+    }
+
+    RowSpill create(int width, int height, int channels) throws IOException {
+      Path file = Files.createTempFile(directory, "restyle-layer-", ".f32");
+      FileChannel channel =
+          FileChannel.open(
+              file,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DELETE_ON_CLOSE);
+      RowSpill spill = new RowSpill(channel, width, height, channels, this);
+      open.add(spill);
+      return spill;
+    }
+
+    private ByteBuffer buffer(long bytes) {
+      if (scratch.capacity() < bytes) {
+        scratch = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+      }
+      return scratch.clear().limit(Math.toIntExact(bytes));
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (RowSpill spill : List.copyOf(open)) {
+        spill.close();
+      }
+    }
   }
 
   int width() {
@@ -68,13 +102,12 @@ final class RowSpill implements AutoCloseable {
       throw new IllegalArgumentException(
           "rows " + s + " at " + y + " do not fit " + channels + "x" + height + "x" + width);
     }
-    ByteBuffer bytes;
     try (NDArray hwc = nchw.transpose(0, 2, 3, 1)) {
-      bytes = hwc.toByteBuffer();
-    }
-    long position = y * rowBytes;
-    while (bytes.hasRemaining()) {
-      position += channel.write(bytes, position);
+      ByteBuffer bytes = hwc.toByteBuffer(true); // libtorch's own memory where it can
+      long position = y * rowBytes;
+      while (bytes.hasRemaining()) {
+        position += channel.write(bytes, position);
+      }
     }
   }
 
@@ -83,11 +116,7 @@ final class RowSpill implements AutoCloseable {
    * {@code manager}.
    */
   NDArray read(int[] rows, NDManager manager) throws IOException {
-    long bytes = rows.length * rowBytes;
-    if (scratch.capacity() < bytes) {
-      scratch = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
-    }
-    ByteBuffer buffer = scratch.clear().limit(Math.toIntExact(bytes));
+    ByteBuffer buffer = owner.buffer(rows.length * rowBytes);
     for (int i = 0; i < rows.length; ) {
       int run = 1;
       while (i + run < rows.length && rows[i + run] == rows[i] + run) {
@@ -108,14 +137,17 @@ final class RowSpill implements AutoCloseable {
       i += run;
     }
     buffer.flip();
+    // The tensor made over the buffer is only a view of it: the copy is what the caller gets.
     try (NDArray hwc =
         manager.create(buffer, new Shape(1, rows.length, width, channels), DataType.FLOAT32)) {
       return hwc.transpose(0, 3, 1, 2).duplicate();
     }
   }
 
+  /** Deletes the file; a second close does nothing. */
   @Override
   public void close() throws IOException {
+    owner.open.remove(this);
     channel.close();
   }
 }

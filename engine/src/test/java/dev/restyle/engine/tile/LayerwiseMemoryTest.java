@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 24-megapixel image generated and consumed a band at a time: the process's peak resident memory
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * needs several gigabytes).
  */
 @Tag("slow")
-class TiledMemoryTest {
+class LayerwiseMemoryTest {
+  @TempDir Path spills;
+
   private static final Path STATUS = Path.of("/proc/self/status");
 
   /** Peak resident memory so far, in bytes (Linux). */
@@ -51,7 +54,7 @@ class TiledMemoryTest {
   }
 
   @Test
-  void peakMemoryIsBoundedByTheTileNotTheImage() throws IOException {
+  void peakMemoryIsBoundedByTheBandNotTheImage() throws IOException {
     assumeTrue(Files.isReadable(STATUS), "needs /proc (Linux)");
     int width = 6000;
     int height = 4000;
@@ -59,7 +62,7 @@ class TiledMemoryTest {
         StyleNetwork.initialise(new Architecture(0.5, 5), Device.cpu(), 1)) {
       long before = peakResident();
       long[] rows = {0};
-      new TiledStylizer(network, Tiling.DEFAULT.withTileSize(512))
+      new LayerwiseStylizer(network, LayerwiseStylizer.bandValues(512), spills)
           .stylize(
               new Synthetic(width, height),
               StyleOptions.DEFAULT,
