@@ -137,6 +137,14 @@ final class TrainCommand implements Callable<Integer> {
   Integer jitter;
 
   @Option(
+      names = "--temporal-weight",
+      description =
+          "weight of the stability term: the network also runs on its crops moved by a few pixels"
+              + " and given light noise, and is asked to answer as it did on the unmoved crops,"
+              + " moved alike (steadier video; default 0: off)")
+  Double temporalWeight;
+
+  @Option(
       names = "--teacher",
       description =
           "distil: train to reproduce this trained network's output (a style name or .rsn file);"
@@ -280,6 +288,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("slices", slices);
     options.put("gradientClip", clipGradient);
     options.put("jitter", jitter);
+    options.put("temporalWeight", temporalWeight);
     options.put("distillation", distillation);
     options.put("initFrom", initFrom);
     return d.with(options);

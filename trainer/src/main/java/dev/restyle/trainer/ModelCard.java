@@ -120,10 +120,16 @@ final class ModelCard {
     Files.writeString(card, text);
   }
 
-  /** The style loss, with its directions per step where it draws them, and the jitter. */
+  /**
+   * The style loss, with its directions per step where it draws them, the jitter and the stability
+   * term.
+   */
   private static String styleLossText(TrainConfig config) {
     String jitter =
-        config.jitter() == 0 ? "" : ", images jittered by 0-" + (config.jitter() - 1) + " px";
+        (config.jitter() == 0 ? "" : ", images jittered by 0-" + (config.jitter() - 1) + " px")
+            + (config.temporalWeight() == 0
+                ? ""
+                : ", stability term (moved and noisy crops) weight " + config.temporalWeight());
     if (config.styleLossKind().isGram()) {
       return config.styleLoss() + " style loss" + jitter;
     }

@@ -65,6 +65,10 @@ import java.util.regex.Pattern;
  * @param jitter the loss network sees the output and the photo both cropped by a random offset of 0
  *     to {@code jitter - 1} pixels each step (0 or null: never), so the style network cannot line a
  *     fine texture up with the loss network's stride-2 grid, which it would reward
+ * @param temporalWeight weight of the stability term (0 or null: off): each step the network also
+ *     runs on its crops moved by up to a side multiple of pixels and given light noise, and the
+ *     mean squared difference from its output on the unmoved crops, moved alike, is added to the
+ *     loss (synthetic motion, as Gupta et al. 2017 and Huang et al. 2017 train stable networks)
  * @param distillation train by reproducing a trained teacher's output (null: the usual training)
  * @param initFrom network (style name or .rsn file) whose weights the run starts from instead of
  *     random ones: fine-tuning; its architecture must be the config's (null: random initialisation)
@@ -102,6 +106,7 @@ public record TrainConfig(
     Integer slices,
     Double gradientClip,
     Integer jitter,
+    Double temporalWeight,
     Distillation distillation,
     String initFrom,
     String initFromSha256,
@@ -133,6 +138,7 @@ public record TrainConfig(
     slices = slices == null ? 0 : slices;
     gradientClip = gradientClip == null ? 0.0 : gradientClip;
     jitter = jitter == null ? 0 : jitter;
+    temporalWeight = temporalWeight == null ? 0.0 : temporalWeight;
     if (LossNetworks.INCEPTION_V3.equals(lossNetwork) && lossLayers == null) {
       lossLayers = InceptionLossNetwork.Layers.DEFAULT;
     }
@@ -204,6 +210,9 @@ public record TrainConfig(
     }
     if (jitter < 0 || jitter > 16 || jitter >= cropSize / 2) {
       problems.add("jitter must be 0 (off) to 16 pixels and under half the crop, got " + jitter);
+    }
+    if (!(temporalWeight >= 0) || temporalWeight.isInfinite()) {
+      problems.add("temporalWeight must be zero (off) or positive, got " + temporalWeight);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
@@ -335,6 +344,7 @@ public record TrainConfig(
         DEFAULT_SLICES,
         DEFAULT_GRADIENT_CLIP,
         DEFAULT_JITTER,
+        0.0,
         null,
         null,
         null,
@@ -373,7 +383,7 @@ public record TrainConfig(
    * Reads a YAML config; fields it leaves out take the defaults of {@link #defaults} (output:
    * {@code runs/NAME}), except those added after the first configs were written, which read as what
    * such configs meant: {@code holdout} 0 (trained on every photo), {@code slices} 0 (one direction
-   * per channel), {@code gradientClip} 0 and {@code jitter} 0.
+   * per channel), {@code gradientClip}, {@code jitter} and {@code temporalWeight} 0.
    */
   public static TrainConfig readYaml(Path path) throws IOException {
     JsonNode given = YAML.readTree(path.toFile());
@@ -389,7 +399,15 @@ public record TrainConfig(
     ObjectNode merged = YAML.valueToTree(defaults);
     merged.remove(
         List.of(
-            "name", "style", "photos", "output", "holdout", "slices", "gradientClip", "jitter"));
+            "name",
+            "style",
+            "photos",
+            "output",
+            "holdout",
+            "slices",
+            "gradientClip",
+            "jitter",
+            "temporalWeight"));
     merged.setAll((ObjectNode) given);
     if (!merged.has("output") && merged.hasNonNull("name")) {
       merged.put("output", Path.of("runs", merged.get("name").asText()).toString());

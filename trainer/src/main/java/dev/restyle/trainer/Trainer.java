@@ -132,10 +132,11 @@ public final class Trainer {
       }
       Map<String, NDArray> parameters = network.parameters();
       parameters.values().forEach(p -> p.setRequiresGradient(true));
+      StepLoss.Stability stability = new StepLoss.Stability(config.temporalWeight(), config.seed());
       StepLoss stepLoss =
           teacher == null
-              ? new StepLoss.Perceptual(loss, config.jitter(), config.seed())
-              : new StepLoss.Distilled(loss, teacher, config.distillation());
+              ? new StepLoss.Perceptual(loss, config.jitter(), stability, config.seed())
+              : new StepLoss.Distilled(loss, teacher, config.distillation(), stability);
       GradientGuard guard = new GradientGuard(config.gradientClip());
       Stylizer previewer = new Stylizer(network);
       double elapsed =
@@ -169,6 +170,9 @@ public final class Trainer {
         shown.put("loss", values.total());
         if (teacher != null) {
           shown.put("pixel", values.pixel());
+        }
+        if (stability.on()) {
+          shown.put("temporal", values.temporal());
         }
         shown.put("grad", norm);
         shown.put("img/s", rate);

@@ -111,6 +111,7 @@ class TrainConfigTest {
         TrainConfigs.from(sample())
             .set("gradientClip", 20.0)
             .set("jitter", 4)
+            .set("temporalWeight", 50.0)
             .build()
             .withDistillation(new Distillation("starry_night", "ab".repeat(32), 10, 1, 0.5));
     assertEquals(config, TrainConfig.fromJson(config.toJson()));
@@ -125,13 +126,18 @@ class TrainConfigTest {
             .withDistillation(null)
             .toJson()
             .replace(",\"gradientClip\":20.0", "")
-            .replace(",\"jitter\":4", "");
+            .replace(",\"jitter\":4", "")
+            .replace(",\"temporalWeight\":50.0", "");
     assertFalse(
-        old.contains("gradientClip") || old.contains("distillation") || old.contains("jitter"),
+        old.contains("gradientClip")
+            || old.contains("distillation")
+            || old.contains("jitter")
+            || old.contains("temporalWeight"),
         old);
     TrainConfig read = TrainConfig.fromJson(old);
     assertEquals(0.0, read.gradientClip(), "configs from before the clip read as off");
     assertEquals(0, read.jitter(), "configs from before the jitter read as off");
+    assertEquals(0.0, read.temporalWeight(), "configs from before the stability term read as off");
     assertNull(read.distillation());
   }
 
@@ -149,6 +155,13 @@ class TrainConfigTest {
             IllegalArgumentException.class,
             () -> TrainConfigs.from(sample()).set("jitter", -1).build());
     assertTrue(jitter.getMessage().contains("jitter must be 0 (off) to 16"), jitter.getMessage());
+    IllegalArgumentException temporal =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfigs.from(sample()).set("temporalWeight", -1.0).build());
+    assertTrue(
+        temporal.getMessage().contains("temporalWeight must be zero (off) or positive"),
+        temporal.getMessage());
     Path yaml = dir.resolve("bad.yaml");
     sample().withDistillation(Distillation.from("starry_night")).writeYaml(yaml);
     Files.writeString(yaml, Files.readString(yaml).replace("pixelWeight: 10.0", "pixelWeight: -2"));

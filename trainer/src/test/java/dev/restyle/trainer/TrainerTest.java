@@ -137,9 +137,12 @@ class TrainerTest {
     assertEquals(2 * saved.weights().size(), checkpoint.optimiserState().size(), "Adam's m and v");
   }
 
-  /** The same config with the loss network's input jittered, so resuming must redraw the same. */
+  /**
+   * The same config with the loss network's input jittered and the stability term on, so resuming
+   * must redraw the same offsets, motion and noise.
+   */
   private static TrainConfig jittered(TrainConfig config) {
-    return TrainConfigs.from(config).set("jitter", 3).build();
+    return TrainConfigs.from(config).set("jitter", 3).set("temporalWeight", 10.0).build();
   }
 
   @Test
