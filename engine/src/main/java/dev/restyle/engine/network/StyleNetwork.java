@@ -111,15 +111,6 @@ public final class StyleNetwork implements AutoCloseable {
    * @return stylised images of the same shape, unclamped
    */
   public NDArray forward(NDArray x) {
-    return forward(x, Normalisation.INSTANCE);
-  }
-
-  /**
-   * Runs the network with the normalisation statistics {@code normalisation} gives (for tiles of a
-   * larger image: the whole image's); {@link #forward(NDArray)} is this with {@link
-   * Normalisation#INSTANCE}.
-   */
-  public NDArray forward(NDArray x, Normalisation normalisation) {
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
     int multiple = architecture.sideMultiple();
@@ -144,18 +135,25 @@ public final class StyleNetwork implements AutoCloseable {
     // backward needs on the native side): a pass then reuses a few buffers instead of holding
     // every activation until the caller's manager closes, which at video sizes cost gigabytes and
     // a page fault for every fresh page.
-    NDArray y = stem(x, normalisation, STEM_LAYERS);
+    NDArray scaled = Ops.dividedBy(x, 255f);
+    NDArray y = next(scaled, scaled.sub(0.5f));
+    if (architecture.downscale() > 1) {
+      y = next(y, Ops.averagePool(y, architecture.downscale()));
+    }
+    y = next(y, block(y, "conv1", 1, true));
+    y = next(y, block(y, "conv2", 2, true));
+    y = next(y, block(y, "conv3", 2, true));
     for (int i = 1; i <= architecture.residualBlocks(); i++) {
-      NDArray r = residualConv(y, "res" + i + ".conv1", true, normalisation);
-      r = next(r, residualConv(r, "res" + i + ".conv2", false, normalisation));
+      NDArray r = residualConv(y, "res" + i + ".conv1", true);
+      r = next(r, residualConv(r, "res" + i + ".conv2", false));
       NDArray sum = y.add(r);
       r.close();
       y = next(y, sum);
     }
     y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up1", 1, true, normalisation));
+    y = next(y, block(y, "up1", 1, true));
     y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up2", 1, true, normalisation));
+    y = next(y, block(y, "up2", 1, true));
     y = next(y, Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1));
     if (architecture.downscale() > 1) {
       y = next(y, Ops.upsampleBilinear(y, h, w));
@@ -165,38 +163,6 @@ public final class StyleNetwork implements AutoCloseable {
     return next(shifted, Ops.times(shifted, 255f));
   }
 
-  /** The number of normalised convolutions before the residual blocks. */
-  public static final int STEM_LAYERS = 3;
-
-  /**
-   * Runs only the first {@code layers} normalised convolutions ({@code conv1} to {@code conv3}),
-   * for what their normalisation sees: tiled stylisation gathers the early layers' statistics of a
-   * whole image this way, a few cheap layers at a time. The input is checked as {@link #forward}
-   * checks it only by the convolutions themselves.
-   *
-   * @param layers 1 to {@link #STEM_LAYERS}
-   * @return the last layer's activations (after its ReLU), on the input's manager
-   */
-  public NDArray stem(NDArray x, Normalisation normalisation, int layers) {
-    if (layers < 1 || layers > STEM_LAYERS) {
-      throw new IllegalArgumentException(
-          "the stem has 1 to " + STEM_LAYERS + " layers, asked for " + layers);
-    }
-    NDArray scaled = Ops.dividedBy(x, 255f);
-    NDArray y = next(scaled, scaled.sub(0.5f));
-    if (architecture.downscale() > 1) {
-      y = next(y, Ops.averagePool(y, architecture.downscale()));
-    }
-    y = next(y, block(y, "conv1", 1, true, normalisation));
-    if (layers >= 2) {
-      y = next(y, block(y, "conv2", 2, true, normalisation));
-    }
-    if (layers >= 3) {
-      y = next(y, block(y, "conv3", 2, true, normalisation));
-    }
-    return y;
-  }
-
   /** Frees a consumed intermediate and returns its successor. */
   private static NDArray next(NDArray consumed, NDArray result) {
     consumed.close();
@@ -204,26 +170,24 @@ public final class StyleNetwork implements AutoCloseable {
   }
 
   /** Reflection-padded conv, normalisation, optional ReLU. */
-  private NDArray block(
-      NDArray x, String name, int stride, boolean relu, Normalisation normalisation) {
+  private NDArray block(NDArray x, String name, int stride, boolean relu) {
     NDArray y = Ops.reflectConv(x, p(name + ".weight"), p(name + ".bias"), stride);
-    return normalise(y, name, relu, normalisation);
+    return normalise(y, name, relu);
   }
 
   /** A residual block's 3x3 conv: plain, or depthwise then pointwise. */
-  private NDArray residualConv(NDArray x, String name, boolean relu, Normalisation normalisation) {
+  private NDArray residualConv(NDArray x, String name, boolean relu) {
     if (!architecture.separable()) {
-      return block(x, name, 1, relu, normalisation);
+      return block(x, name, 1, relu);
     }
     NDArray d = Ops.reflectDepthwiseConv(x, p(name + ".depthwise.weight"));
     NDArray y = next(d, Ops.conv(d, p(name + ".weight"), p(name + ".bias"), 1, 0));
-    return normalise(y, name, relu, normalisation);
+    return normalise(y, name, relu);
   }
 
-  /** Normalisation and optional ReLU of a conv output, which it frees. */
-  private NDArray normalise(NDArray y, String name, boolean relu, Normalisation normalisation) {
-    NDArray out =
-        next(y, normalisation.normalise(name, y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
+  /** Instance normalisation and optional ReLU of a conv output, which it frees. */
+  private NDArray normalise(NDArray y, String name, boolean relu) {
+    NDArray out = next(y, Ops.instanceNorm(y, p(name + ".norm.gamma"), p(name + ".norm.beta")));
     return relu ? next(out, Ops.relu(out)) : out;
   }
 

@@ -250,10 +250,15 @@ public final class LayerwiseStylizer {
 
     /** A layer's normalisation, with the whole image's statistics recorded for it. */
     UnaryOperator<NDArray> normalised(String layer) {
-      GivenStatistics given = new GivenStatistics(statistics.statistics());
+      LayerStatistics s = statistics.layer(layer);
       NDArray gamma = network.parameters().get(layer + ".norm.gamma");
       NDArray beta = network.parameters().get(layer + ".norm.beta");
-      return x -> given.normalise(layer, x, gamma, beta);
+      return x -> {
+        NDManager scope = x.getManager();
+        NDArray mean = Ops.owned(scope, s.mean(), new Shape(s.channels()));
+        NDArray variance = Ops.owned(scope, s.variance(), new Shape(s.channels()));
+        return Ops.normalise(x, mean, variance, gamma, beta);
+      };
     }
 
     @Override

@@ -50,23 +50,23 @@ public final class StatisticsAccumulator {
     m.count = total;
   }
 
-  public boolean isEmpty() {
-    return layers.isEmpty();
-  }
-
-  /** The pooled statistics of every layer seen so far. */
-  public ImageStatistics statistics() {
-    Map<String, LayerStatistics> out = new LinkedHashMap<>();
-    layers.forEach(
-        (name, m) -> {
-          float[] mean = new float[m.mean.length];
-          float[] variance = new float[m.mean.length];
-          for (int c = 0; c < mean.length; c++) {
-            mean[c] = (float) m.mean[c];
-            variance[c] = (float) (m.squares[c] / m.count);
-          }
-          out.put(name, new LayerStatistics(mean, variance));
-        });
-    return new ImageStatistics(out);
+  /**
+   * The pooled statistics of one layer so far.
+   *
+   * @throws IllegalStateException if none were added for it
+   */
+  public LayerStatistics layer(String name) {
+    Moments m = layers.get(name);
+    if (m == null) {
+      throw new IllegalStateException(
+          "no statistics for layer " + name + " (have " + layers.keySet() + ")");
+    }
+    float[] mean = new float[m.mean.length];
+    float[] variance = new float[m.mean.length];
+    for (int c = 0; c < mean.length; c++) {
+      mean[c] = (float) m.mean[c];
+      variance[c] = (float) (m.squares[c] / m.count);
+    }
+    return new LayerStatistics(mean, variance);
   }
 }
