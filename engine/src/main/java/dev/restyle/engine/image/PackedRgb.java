@@ -23,6 +23,18 @@ public final class PackedRgb {
         .toType(DataType.FLOAT32, false);
   }
 
+  /**
+   * A (N, 3, H, W) RGB tensor, clamped to [0, 255] and rounded, as packed RGB bytes (N images one
+   * after the other).
+   */
+  public static byte[] fromTensor(NDArray nchw) {
+    return nchw.clip(0, 255)
+        .round()
+        .toType(DataType.UINT8, false)
+        .transpose(0, 2, 3, 1)
+        .toByteArray();
+  }
+
   /** Packs RGB images into one (N, H, W, 3) uint8 tensor on {@code manager}'s device. */
   public static NDArray pack(List<byte[]> images, int width, int height, NDManager manager) {
     if (images.isEmpty()) {

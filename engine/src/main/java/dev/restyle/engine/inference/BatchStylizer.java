@@ -2,7 +2,6 @@ package dev.restyle.engine.inference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.script.ScriptedNetwork;
@@ -141,9 +140,7 @@ public final class BatchStylizer {
       throw new IllegalArgumentException("expected a (N, 3, H, W) tensor, got " + s);
     }
     int n = (int) s.get(0);
-    return split(
-        nchw.clip(0, 255).round().toType(DataType.UINT8, false).transpose(0, 2, 3, 1).toByteArray(),
-        n);
+    return split(PackedRgb.fromTensor(nchw), n);
   }
 
   /** Splits packed bytes into {@code n} images of equal length. */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.restyle.engine.image.ColourTransfer;
 import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
@@ -51,10 +50,7 @@ public final class Stylizer {
     if (padded != batch) {
       out = out.get(new NDIndex(":, :, :{}, :{}", height, width));
     }
-    if (options.preserveColours()) {
-      out = ColourTransfer.preserveColours(out, batch);
-    }
-    return ColourTransfer.blend(out, batch, options.strength());
+    return options.apply(out, batch);
   }
 
   /**

@@ -2,10 +2,7 @@ package dev.restyle.engine.tile;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.restyle.engine.image.ColourTransfer;
 import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
@@ -284,21 +281,10 @@ public final class LayerwiseStylizer {
             factor == 1
                 ? out.read(consecutive(first, first + rows), scope)
                 : upsampleRows(out, first, rows, factor, width, scope);
-        NDArray stylised = Ops.times(y.add(0.5f), 255f);
         NDArray x = content(source, first, rows, width, scope);
-        if (options.preserveColours()) {
-          stylised = ColourTransfer.preserveColours(stylised, x);
-        }
-        stylised = ColourTransfer.blend(stylised, x, options.strength());
-        byte[] rgb =
-            stylised
-                .get(new NDIndex(":, :, :, 0:{}", source.width()))
-                .clip(0, 255)
-                .round()
-                .toType(DataType.UINT8, false)
-                .transpose(0, 2, 3, 1)
-                .toByteArray();
-        sink.write(first, rows, rgb);
+        NDArray stylised = options.apply(Ops.times(y.add(0.5f), 255f), x);
+        sink.write(
+            first, rows, PackedRgb.fromTensor(stylised.get(":, :, :, 0:{}", source.width())));
       }
     }
   }
