@@ -2,6 +2,8 @@ package dev.restyle.cli;
 
 import dev.restyle.engine.registry.StyleEntry;
 import dev.restyle.engine.registry.StyleRegistry;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /** {@code restyle styles}: lists the styles the registry knows. */
@@ -10,10 +12,14 @@ final class StylesCommand implements Runnable {
   @Override
   public void run() {
     StyleRegistry registry = StyleRegistry.standard();
-    for (StyleEntry e : registry.list()) {
+    List<StyleEntry> styles = registry.list();
+    int width = styles.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+    for (StyleEntry e : styles) {
       System.out.printf(
-          "%-16s %-8s %s%n",
-          e.name(), e.origin().name().toLowerCase(java.util.Locale.ROOT), e.description());
+          "%-" + width + "s  %-8s %s%n",
+          e.name(),
+          e.origin().name().toLowerCase(Locale.ROOT),
+          e.description());
     }
     System.out.println("(your styles live in " + registry.userDirectory() + ")");
   }
