@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -80,32 +81,27 @@ final class Images {
   /**
    * The sampling map that {@code remap} takes for warping by a flow: for each pixel {@code (x, y)},
    * the point {@code (x + u, y + v)} where it is found in the other frame. The flow may be smaller
-   * than the map (flow computed at a lower resolution): it is then sampled bilinearly and its
-   * offsets scaled up to the map's pixels.
+   * than the map (flow computed at a lower resolution): it is then resized bilinearly by OpenCV
+   * (pixel centres aligned, edges replicated) and its offsets scaled up to the map's pixels.
    */
   static Mat sampleMap(FlowField flow, int width, int height, Mat into) {
-    into.create(height, width, CV_32FC2);
     float sx = width / (float) flow.width();
     float sy = height / (float) flow.height();
     float[] map = new float[2 * width * height];
-    float[] uv = new float[2];
-    boolean same = flow.width() == width && flow.height() == height;
-    float maxX = flow.width() - 1;
-    float maxY = flow.height() - 1;
-    int i = 0;
-    for (int y = 0; y < height; y++) {
-      float fy = Math.clamp((y + 0.5f) / sy - 0.5f, 0, maxY);
-      for (int x = 0; x < width; x++) {
-        if (same) {
-          uv[0] = flow.u(x, y);
-          uv[1] = flow.v(x, y);
-        } else {
-          flow.sample(Math.clamp((x + 0.5f) / sx - 0.5f, 0, maxX), fy, uv);
-        }
-        map[i++] = x + uv[0] * sx;
-        map[i++] = y + uv[1] * sy;
+    try (Mat small = new Mat(flow.height(), flow.width(), CV_32FC2);
+        Mat offsets = new Mat();
+        Size size = new Size(width, height)) {
+      ((FloatBuffer) small.createBuffer()).put(flow.uv());
+      resize(small, offsets, size, 0, 0, INTER_LINEAR);
+      ((FloatBuffer) offsets.createBuffer()).get(map);
+    }
+    for (int y = 0, i = 0; y < height; y++) {
+      for (int x = 0; x < width; x++, i += 2) {
+        map[i] = x + map[i] * sx;
+        map[i + 1] = y + map[i + 1] * sy;
       }
     }
+    into.create(height, width, CV_32FC2);
     ((FloatBuffer) into.createBuffer()).put(map);
     return into;
   }

@@ -1,5 +1,16 @@
 package dev.restyle.ingest.temporal;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_imgproc.blur;
+import static org.bytedeco.opencv.global.opencv_imgproc.erode;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
 /**
  * Where a flow between two frames can be trusted, pixel by pixel of the current frame: where
  * following the backward flow to the previous frame and the forward flow back lands where it
@@ -112,34 +123,21 @@ final class Reliability {
      * regions meet without a seam.
      */
     Mask softened() {
-      float[] eroded = new float[weights.length];
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          float min = 1;
-          for (int dy = -1; dy <= 1 && min > 0; dy++) {
-            int yy = Math.clamp(y + dy, 0, height - 1);
-            for (int dx = -1; dx <= 1; dx++) {
-              int xx = Math.clamp(x + dx, 0, width - 1);
-              min = Math.min(min, weights[yy * width + xx]);
-            }
-          }
-          eroded[y * width + x] = min;
-        }
+      float[] out = new float[weights.length];
+      try (Mat mask = new Mat(height, width, CV_32FC1);
+          Mat eroded = new Mat();
+          Mat blurred = new Mat();
+          Mat kernel = new Mat();
+          Point anchor = new Point(-1, -1);
+          Size box = new Size(3, 3);
+          Scalar unused = new Scalar(0)) {
+        ((FloatBuffer) mask.createBuffer()).put(weights);
+        // An empty kernel is OpenCV's 3x3 square; replicated edges as the clamped loops had.
+        erode(mask, eroded, kernel, anchor, 1, BORDER_REPLICATE, unused);
+        blur(eroded, blurred, box, anchor, BORDER_REPLICATE);
+        ((FloatBuffer) blurred.createBuffer()).get(out);
       }
-      float[] blurred = new float[weights.length];
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          float sum = 0;
-          for (int dy = -1; dy <= 1; dy++) {
-            int yy = Math.clamp(y + dy, 0, height - 1);
-            for (int dx = -1; dx <= 1; dx++) {
-              sum += eroded[yy * width + Math.clamp(x + dx, 0, width - 1)];
-            }
-          }
-          blurred[y * width + x] = sum / 9;
-        }
-      }
-      return new Mask(width, height, blurred, share);
+      return new Mask(width, height, out, share);
     }
 
     /** The mean weight. */

@@ -3,6 +3,7 @@ package dev.restyle.ingest.temporal;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
 import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -70,6 +71,10 @@ public final class TemporalStabilizer implements AutoCloseable {
   private final Mat map = new Mat();
   private final Mat weightsSmall = new Mat();
   private final Mat weights = new Mat();
+  private final Mat carriedWeights = new Mat();
+  private final Mat freshWeights = new Mat();
+  private final Mat current = new Mat();
+  private final Mat blended = new Mat();
   private volatile int held;
   private boolean closed;
 
@@ -202,35 +207,23 @@ public final class TemporalStabilizer implements AutoCloseable {
         Scalar border = new Scalar(0)) {
       remap(previous, warped, map, none, INTER_LINEAR, BORDER_REPLICATE, border);
     }
-    byte[] carried = Images.bytes(warped);
-    float[] weight = upsample(mask, width, height);
-    float blend = (float) settings.blend();
-    byte[] out = new byte[stylised.length];
-    for (int p = 0, i = 0; p < weight.length; p++) {
-      float a = blend * weight[p];
-      for (int c = 0; c < 3; c++, i++) {
-        float s = stylised[i] & 0xff;
-        float v = s + a * ((carried[i] & 0xff) - s);
-        out[i] = (byte) (int) (v + 0.5f);
-      }
-    }
-    return out;
-  }
-
-  /** The mask's weights at the frame's size, bilinearly. */
-  private float[] upsample(Reliability.Mask mask, int width, int height) {
+    // The mask at the frame's size, bilinearly; then one native pass:
+    // out = a * warped + (1 - a) * stylised with a = blend * weight, rounded.
     weightsSmall.create(mask.height(), mask.width(), CV_32FC1);
     ((FloatBuffer) weightsSmall.createBuffer()).put(mask.weights());
-    float[] out = new float[width * height];
-    if (mask.width() == width && mask.height() == height) {
-      System.arraycopy(mask.weights(), 0, out, 0, out.length);
-      return out;
-    }
     try (Size size = new Size(width, height)) {
       resize(weightsSmall, weights, size, 0, 0, INTER_LINEAR);
     }
-    ((FloatBuffer) weights.createBuffer()).get(out);
-    return out;
+    double blend = settings.blend();
+    weights.convertTo(carriedWeights, CV_32FC1, blend, 0);
+    weights.convertTo(freshWeights, CV_32FC1, -blend, 1);
+    blendLinear(
+        warped,
+        Images.rgb(stylised, width, height, current),
+        carriedWeights,
+        freshWeights,
+        blended);
+    return Images.bytes(blended);
   }
 
   private void remember(String streamId, StreamState state) {
@@ -260,7 +253,20 @@ public final class TemporalStabilizer implements AutoCloseable {
     streams.clear();
     held = 0;
     flow.close();
-    for (Mat m : new Mat[] {input, smallRgb, previous, warped, map, weightsSmall, weights}) {
+    for (Mat m :
+        new Mat[] {
+          input,
+          smallRgb,
+          previous,
+          warped,
+          map,
+          weightsSmall,
+          weights,
+          carriedWeights,
+          freshWeights,
+          current,
+          blended
+        }) {
       m.close();
     }
   }
