@@ -5,7 +5,10 @@ import picocli.CommandLine.Option;
 
 /** The style to apply and how: shared by the commands that stylise (image, video). */
 final class StyleChoice {
-  @Option(names = "--style", required = true, description = "style name (see 'restyle styles')")
+  @Option(
+      names = "--style",
+      required = true,
+      description = "style name (see 'restyle styles') or a network file (.rsn)")
   String style;
 
   @Option(

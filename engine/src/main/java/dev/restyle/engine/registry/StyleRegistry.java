@@ -87,12 +87,22 @@ public final class StyleRegistry {
   }
 
   /**
-   * Loads and verifies a style network.
+   * Loads and verifies a style network: a style by name, or a network file by its path (a name
+   * ending in {@code .rsn}, as {@code restyle train} writes one: for trying a run before it is
+   * installed).
    *
    * @throws UnknownStyleException if no style has that name
+   * @throws java.nio.file.NoSuchFileException if a network file path names no file
    * @throws CorruptFileException if the file's hash does not match
    */
   public NetworkFile load(String name) throws IOException {
+    if (name.endsWith(NetworkFile.EXTENSION)) {
+      Path path = Path.of(name);
+      if (!Files.isRegularFile(path)) {
+        throw new java.nio.file.NoSuchFileException(name, null, "no such network file");
+      }
+      return NetworkFile.load(path);
+    }
     StyleEntry entry = find(name);
     if (entry.origin() == StyleEntry.Origin.USER) {
       return NetworkFile.load(Path.of(entry.location()));

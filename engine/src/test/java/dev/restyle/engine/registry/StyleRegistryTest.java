@@ -47,6 +47,18 @@ class StyleRegistryTest {
   }
 
   @Test
+  void loadsANetworkFileByItsPath() throws IOException {
+    Path file = dir.resolve("runs").resolve("wave.rsn");
+    Files.createDirectories(file.getParent());
+    network.save(file);
+    StyleRegistry registry = StyleRegistry.withUserDirectory(dir.resolve("styles"));
+    assertEquals(network.architecture(), registry.load(file.toString()).architecture());
+    assertThrows(
+        java.nio.file.NoSuchFileException.class,
+        () -> registry.load(dir.resolve("missing.rsn").toString()));
+  }
+
+  @Test
   void ignoresFilesThatAreNotNetworks() throws IOException {
     network.save(dir.resolve("mosaic.rsn"));
     Files.writeString(dir.resolve("notes.txt"), "not a style");
