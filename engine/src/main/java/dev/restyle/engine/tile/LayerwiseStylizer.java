@@ -316,15 +316,7 @@ public final class LayerwiseStylizer {
   /** Rows of the padded image as a (1, 3, rows, width) tensor in [0, 255]. */
   private static NDArray content(
       PixelSource source, int first, int rows, int width, NDManager scope) throws IOException {
-    int lastRow = source.height() - 1;
-    int from = Math.min(first, lastRow);
-    int to = Math.min(first + rows, source.height());
-    byte[] inner = WindowReader.read(source, new Region(0, from, width, Math.max(1, to - from)));
-    byte[] pixels = new byte[rows * width * 3];
-    for (int y = 0; y < rows; y++) {
-      int row = Math.min(first + y, lastRow) - from;
-      System.arraycopy(inner, row * width * 3, pixels, y * width * 3, width * 3);
-    }
+    byte[] pixels = WindowReader.read(source, new Region(0, first, width, rows));
     return PackedRgb.toTensor(List.of(pixels), width, rows, scope);
   }
 
