@@ -4,21 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.restyle.engine.tile.io.ScratchFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One layer's activations for a whole image, spilled to a temporary file (deleted on close): {@code
  * height} rows of {@code width x channels} float32 values, channels last within a row, so that any
- * rows can be read back as one tensor. Reads and writes go through positional file I/O, not a
- * mapping: the data sits in the page cache, not in the process's resident memory.
+ * rows can be read back as one tensor, through {@link ScratchFile}.
  *
  * <p>Spills are made by a {@link Set}, which closes those still open and lends them one read
  * buffer: a direct buffer is freed only when the garbage collector runs, so one per spill piled up
@@ -52,13 +50,7 @@ final class RowSpill implements AutoCloseable {
     }
 
     RowSpill create(int width, int height, int channels) throws IOException {
-      Path file = Files.createTempFile(directory, "restyle-layer-", ".f32");
-      FileChannel channel =
-          FileChannel.open(
-              file,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.DELETE_ON_CLOSE);
+      FileChannel channel = ScratchFile.create(directory, "restyle-layer-", ".f32");
       RowSpill spill = new RowSpill(channel, width, height, channels, this);
       open.add(spill);
       return spill;
@@ -103,11 +95,8 @@ final class RowSpill implements AutoCloseable {
           "rows " + s + " at " + y + " do not fit " + channels + "x" + height + "x" + width);
     }
     try (NDArray hwc = nchw.transpose(0, 2, 3, 1)) {
-      ByteBuffer bytes = hwc.toByteBuffer(true); // libtorch's own memory where it can
-      long position = y * rowBytes;
-      while (bytes.hasRemaining()) {
-        position += channel.write(bytes, position);
-      }
+      // libtorch's own memory where it can
+      ScratchFile.write(channel, hwc.toByteBuffer(true), y * rowBytes);
     }
   }
 
@@ -126,14 +115,7 @@ final class RowSpill implements AutoCloseable {
         throw new IllegalArgumentException("row " + rows[i] + " is outside 0 to " + height);
       }
       buffer.limit(Math.toIntExact((i + run) * rowBytes));
-      long position = rows[i] * rowBytes;
-      while (buffer.hasRemaining()) {
-        int read = channel.read(buffer, position);
-        if (read < 0) {
-          throw new IOException("the spill file ended before row " + (rows[i] + run));
-        }
-        position += read;
-      }
+      ScratchFile.read(channel, buffer, rows[i] * rowBytes, "the spill file of a layer");
       i += run;
     }
     buffer.flip();
