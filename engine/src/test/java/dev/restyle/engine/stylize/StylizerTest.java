@@ -11,13 +11,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restyle.engine.TestImages;
+import dev.restyle.engine.TestNetworks;
 import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.engine.network.Tensor;
 import java.awt.image.BufferedImage;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +34,7 @@ class StylizerTest {
   @BeforeAll
   static void createNetworks() {
     random = StyleNetwork.initialise(ARCHITECTURE, Device.cpu(), 5);
-    Map<String, Tensor> weights = new LinkedHashMap<>(random.weights());
-    // A zero output bias centres the output on mid-grey (the network works on [-0.5, 0.5]).
-    weights.put("out.bias", new Tensor(new long[] {3}, new float[] {0, 0, 0}));
-    midGrey = StyleNetwork.fromWeights(ARCHITECTURE, weights, Device.cpu());
+    midGrey = TestNetworks.midGrey(ARCHITECTURE, 5);
   }
 
   @AfterAll

@@ -3,20 +3,17 @@ package dev.restyle.engine.tile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import dev.restyle.engine.TestImages;
+import dev.restyle.engine.TestNetworks;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.StyleNetwork;
-import dev.restyle.engine.network.Tensor;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LayerwiseStylizerTest {
   @TempDir Path spills;
 
-  /** A random network centred on mid-grey, so that little of its output is clipped. */
   private static StyleNetwork network(Architecture architecture) {
-    try (StyleNetwork random = StyleNetwork.initialise(architecture, Device.cpu(), 11)) {
-      Map<String, Tensor> weights = new LinkedHashMap<>(random.weights());
-      weights.put("out.bias", new Tensor(new long[] {3}, new float[] {0, 0, 0}));
-      return StyleNetwork.fromWeights(architecture, weights, Device.cpu());
-    }
+    return TestNetworks.midGrey(architecture, 11);
   }
 
   /** The largest difference of any channel of any pixel from the whole image's result. */
