@@ -9,24 +9,22 @@ import org.bytedeco.opencv.opencv_video.DISOpticalFlow;
  */
 final class DisFlow implements OpticalFlow {
   private final DISOpticalFlow dis;
-  private final Mat flow = new Mat();
 
   DisFlow(DisPreset preset) {
     this.dis = DISOpticalFlow.create(preset.code());
   }
 
   @Override
-  public FlowField between(Mat from, Mat to) {
+  public Mat between(Mat from, Mat to, Mat into) {
     // DIS takes a flow matrix of the right size as its initial guess: left over from the last call
     // (another direction, another stream) it would make each result depend on what came before.
-    flow.release();
-    dis.calc(from, to, flow);
-    return FlowField.of(flow);
+    into.release();
+    dis.calc(from, to, into);
+    return into;
   }
 
   @Override
   public void close() {
-    flow.close();
     dis.close();
   }
 }

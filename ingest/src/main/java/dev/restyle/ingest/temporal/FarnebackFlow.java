@@ -10,18 +10,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * the warping error is measured with it, so that the stabiliser is not judged by its own flow.
  */
 final class FarnebackFlow implements OpticalFlow {
-  private final Mat flow = new Mat();
-
   @Override
-  public FlowField between(Mat from, Mat to) {
+  public Mat between(Mat from, Mat to, Mat into) {
     // 5 levels at half scale, 15-pixel Gaussian windows, 3 iterations, degree-7 polynomials
     // (sigma 1.5): OpenCV's recommended settings for larger motions and noisy frames.
-    calcOpticalFlowFarneback(from, to, flow, 0.5, 5, 15, 3, 7, 1.5, OPTFLOW_FARNEBACK_GAUSSIAN);
-    return FlowField.of(flow);
+    calcOpticalFlowFarneback(from, to, into, 0.5, 5, 15, 3, 7, 1.5, OPTFLOW_FARNEBACK_GAUSSIAN);
+    return into;
   }
 
   @Override
-  public void close() {
-    flow.close();
-  }
+  public void close() {}
 }

@@ -1,16 +1,13 @@
 package dev.restyle.ingest.temporal;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -75,34 +72,6 @@ final class Images {
   /** The grey image of an RGB matrix of the same size, into {@code into}. */
   static Mat grey(Mat rgb, Mat into) {
     cvtColor(rgb, into, COLOR_RGB2GRAY);
-    return into;
-  }
-
-  /**
-   * The sampling map that {@code remap} takes for warping by a flow: for each pixel {@code (x, y)},
-   * the point {@code (x + u, y + v)} where it is found in the other frame. The flow may be smaller
-   * than the map (flow computed at a lower resolution): it is then resized bilinearly by OpenCV
-   * (pixel centres aligned, edges replicated) and its offsets scaled up to the map's pixels.
-   */
-  static Mat sampleMap(FlowField flow, int width, int height, Mat into) {
-    float sx = width / (float) flow.width();
-    float sy = height / (float) flow.height();
-    float[] map = new float[2 * width * height];
-    try (Mat small = new Mat(flow.height(), flow.width(), CV_32FC2);
-        Mat offsets = new Mat();
-        Size size = new Size(width, height)) {
-      ((FloatBuffer) small.createBuffer()).put(flow.uv());
-      resize(small, offsets, size, 0, 0, INTER_LINEAR);
-      ((FloatBuffer) offsets.createBuffer()).get(map);
-    }
-    for (int y = 0, i = 0; y < height; y++) {
-      for (int x = 0; x < width; x++, i += 2) {
-        map[i] = x + map[i] * sx;
-        map[i + 1] = y + map[i + 1] * sy;
-      }
-    }
-    into.create(height, width, CV_32FC2);
-    ((FloatBuffer) into.createBuffer()).put(map);
     return into;
   }
 }

@@ -2,9 +2,26 @@ package dev.restyle.ingest.temporal;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
+import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_core.inRange;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
+import static org.bytedeco.opencv.global.opencv_core.scaleAdd;
+import static org.bytedeco.opencv.global.opencv_core.transform;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY_INV;
 import static org.bytedeco.opencv.global.opencv_imgproc.blur;
 import static org.bytedeco.opencv.global.opencv_imgproc.erode;
+import static org.bytedeco.opencv.global.opencv_imgproc.remap;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
@@ -16,137 +33,164 @@ import org.bytedeco.opencv.opencv_core.Size;
  * following the backward flow to the previous frame and the forward flow back lands where it
  * started (a forward-backward check, Sundaram et al. 2010 as Ruder et al. 2016 use it: occlusions
  * and new content fail it), and where the previous frame, warped by the flow, looks like the
- * current one (a moving object's wake and a wrong flow fail it).
+ * current one in every colour channel (a moving object's wake and a wrong flow fail it; a red
+ * object and the grey wall behind it can be equally bright).
+ *
+ * <p>All in OpenCV, at the flows' size; the matrices are reused from frame to frame. Not
+ * thread-safe.
  */
-final class Reliability {
-  private Reliability() {}
+final class Reliability implements AutoCloseable {
+  private final SampleMaps maps = new SampleMaps();
+  private final Mat at = new Mat();
+  private final Mat forwardAt = new Mat();
+  private final Mat roundTrip = new Mat();
+  private final Mat motion = new Mat();
+  private final Mat squares = new Mat();
+  private final Mat excess = new Mat();
+  private final Mat excessSum = new Mat();
+  private final Mat consistent = new Mat();
+  private final Mat consistentBytes = new Mat();
+  private final Mat inside = new Mat();
+  private final Mat warpedPrevious = new Mat();
+  private final Mat difference = new Mat();
+  private final Mat alike = new Mat();
+  private final Mat reliable = new Mat();
+  private final Mat sumChannels = new Mat(1, 2, CV_32FC1);
+  private final Mat none = new Mat();
+  private final Scalar zero = new Scalar(0);
+  private final Mat insideLow = new Mat();
+  private final Mat insideHigh = new Mat();
+  private final Mat levelsLow = new Mat();
+  private final Mat levelsHigh = new Mat();
+
+  Reliability() {
+    ((FloatBuffer) sumChannels.createBuffer()).put(new float[] {1, 1});
+  }
 
   /**
    * The reliable pixels of the current frame.
    *
-   * @param backward for each pixel of the current frame, where it is in the previous one
-   * @param forward for each pixel of the previous frame, where it is in the current one
-   * @param previous the previous frame's packed RGB pixels, at the flows' size
-   * @param current the current frame's packed RGB pixels, at the flows' size
-   * @param scale frame pixels per flow pixel, for the tolerance
-   * @param tolerance the forward-backward check's tolerance, in frame pixels
+   * @param backward {@code CV_32FC2}: for each pixel of the current frame, where it is in the
+   *     previous one
+   * @param forward {@code CV_32FC2}: for each pixel of the previous frame, where it is in the
+   *     current one
+   * @param previous the previous frame, {@code CV_8UC3} at the flows' size
+   * @param current the current frame, {@code CV_8UC3} at the flows' size
+   * @param tolerance the forward-backward check's tolerance, in flow pixels: {@code |b + f|^2 <=
+   *     0.01 (|b|^2 + |f|^2) + tolerance^2}, {@code f} the forward flow where {@code b} leads
    * @param photometric the most levels (of 255) any colour channel of the warped previous frame may
    *     differ by
-   * @return 1 for a reliable pixel, 0 otherwise, at the flows' size
+   * @param into the mask, {@code CV_8UC1}: 255 for a reliable pixel, 0 otherwise
+   * @return the share of reliable pixels
    */
-  static Mask of(
-      FlowField backward,
-      FlowField forward,
-      byte[] previous,
-      byte[] current,
-      double scale,
+  double of(
+      Mat backward,
+      Mat forward,
+      Mat previous,
+      Mat current,
       double tolerance,
-      int photometric) {
-    int w = backward.width();
-    int h = backward.height();
-    if (forward.width() != w
-        || forward.height() != h
-        || previous.length != 3 * w * h
-        || current.length != 3 * w * h) {
-      throw new IllegalArgumentException("flows and grey images must have one size");
+      int photometric,
+      Mat into) {
+    int w = backward.cols();
+    int h = backward.rows();
+    if (backward.type() != CV_32FC2
+        || forward.type() != CV_32FC2
+        || forward.cols() != w
+        || forward.rows() != h
+        || !sameShape(previous, w, h)
+        || !sameShape(current, w, h)) {
+      throw new IllegalArgumentException("flows and frames must have one size");
     }
-    float tol = (float) (tolerance / scale);
-    float tol2 = tol * tol;
-    float[] mask = new float[w * h];
-    float[] f = new float[2];
-    long reliable = 0;
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int i = y * w + x;
-        float bu = backward.u(x, y);
-        float bv = backward.v(x, y);
-        float px = x + bu;
-        float py = y + bv;
-        if (px < 0 || py < 0 || px > w - 1 || py > h - 1) {
-          continue; // came from outside the previous frame
-        }
-        forward.sample(px, py, f);
-        float du = bu + f[0];
-        float dv = bv + f[1];
-        float motion = bu * bu + bv * bv + f[0] * f[0] + f[1] * f[1];
-        if (du * du + dv * dv > 0.01f * motion + tol2) {
-          continue;
-        }
-        if (!looksAlike(previous, current, w, h, px, py, i, photometric)) {
-          continue;
-        }
-        mask[i] = 1;
-        reliable++;
-      }
-    }
-    return new Mask(w, h, mask, reliable / (double) (w * h));
+    maps.of(backward, w, h, at);
+    // Inside the previous frame.
+    bounds(insideLow, 0, 0);
+    bounds(insideHigh, w - 1, h - 1);
+    inRange(at, insideLow, insideHigh, inside);
+    // Forward-backward.
+    remap(forward, forwardAt, at, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+    add(backward, forwardAt, roundTrip);
+    multiply(roundTrip, roundTrip, roundTrip);
+    multiply(backward, backward, motion);
+    multiply(forwardAt, forwardAt, squares);
+    add(motion, squares, motion);
+    scaleAdd(motion, -0.01, roundTrip, excess);
+    transform(excess, excessSum, sumChannels);
+    threshold(excessSum, consistent, tolerance * tolerance, 255, THRESH_BINARY_INV);
+    consistent.convertTo(consistentBytes, CV_8UC1);
+    // Photometric.
+    remap(previous, warpedPrevious, at, none, INTER_LINEAR, BORDER_REPLICATE, zero);
+    absdiff(warpedPrevious, current, difference);
+    bounds(levelsLow, 0, 0, 0);
+    bounds(levelsHigh, photometric, photometric, photometric);
+    inRange(difference, levelsLow, levelsHigh, alike);
+
+    bitwise_and(inside, consistentBytes, reliable);
+    bitwise_and(reliable, alike, into);
+    return countNonZero(into) / (double) (w * h);
+  }
+
+  private static boolean sameShape(Mat frame, int w, int h) {
+    return frame.type() == CV_8UC3 && frame.cols() == w && frame.rows() == h;
   }
 
   /**
-   * Whether the previous frame at {@code (x, y)}, bilinearly, matches the current frame's pixel
-   * {@code i} within {@code limit} levels in each channel: colour as well as brightness (a red
-   * object and the grey wall behind it can be equally bright).
+   * A bound for {@code inRange}, one value a channel (as a column: a one-pixel matrix would be read
+   * as its first channel repeated).
    */
-  private static boolean looksAlike(
-      byte[] previous, byte[] current, int w, int h, float x, float y, int i, int limit) {
-    int x0 = Math.min((int) x, Math.max(0, w - 2));
-    int y0 = Math.min((int) y, Math.max(0, h - 2));
-    int x1 = Math.min(x0 + 1, w - 1);
-    int y1 = Math.min(y0 + 1, h - 1);
-    float fx = x - x0;
-    float fy = y - y0;
-    for (int c = 0; c < 3; c++) {
-      float a = previous[3 * (y0 * w + x0) + c] & 0xff;
-      float b = previous[3 * (y0 * w + x1) + c] & 0xff;
-      float d = previous[3 * (y1 * w + x0) + c] & 0xff;
-      float e = previous[3 * (y1 * w + x1) + c] & 0xff;
-      float top = a + (b - a) * fx;
-      float bottom = d + (e - d) * fx;
-      float seen = top + (bottom - top) * fy;
-      if (Math.abs(seen - (current[3 * i + c] & 0xff)) > limit) {
-        return false;
-      }
-    }
-    return true;
+  private static void bounds(Mat into, double... values) {
+    into.create(values.length, 1, CV_64FC1);
+    ((DoubleBuffer) into.createBuffer()).put(values);
   }
 
   /**
-   * Weights per pixel.
+   * Weights from 0 to 1 for a mask of {@link #of}: shrunk by one pixel (a pixel next to an
+   * unreliable one is unreliable too: flow is least sure at motion boundaries) and then box-blurred
+   * over 3x3, so that carried and fresh regions meet without a seam. Edges are replicated.
    *
-   * @param share the share of pixels with weight 1 as computed (before {@link #softened})
+   * @param mask {@code CV_8UC1}, 0 or 255 (it is eroded in place)
+   * @param into {@code CV_32FC1} weights
    */
-  record Mask(int width, int height, float[] weights, double share) {
-
-    /**
-     * The mask shrunk by one pixel (a pixel next to an unreliable one is unreliable too: flow is
-     * least sure at motion boundaries) and then box-blurred over 3x3, so that carried and fresh
-     * regions meet without a seam.
-     */
-    Mask softened() {
-      float[] out = new float[weights.length];
-      try (Mat mask = new Mat(height, width, CV_32FC1);
-          Mat eroded = new Mat();
-          Mat blurred = new Mat();
-          Mat kernel = new Mat();
-          Point anchor = new Point(-1, -1);
-          Size box = new Size(3, 3);
-          Scalar unused = new Scalar(0)) {
-        ((FloatBuffer) mask.createBuffer()).put(weights);
-        // An empty kernel is OpenCV's 3x3 square; replicated edges as the clamped loops had.
-        erode(mask, eroded, kernel, anchor, 1, BORDER_REPLICATE, unused);
-        blur(eroded, blurred, box, anchor, BORDER_REPLICATE);
-        ((FloatBuffer) blurred.createBuffer()).get(out);
-      }
-      return new Mask(width, height, out, share);
+  static Mat softened(Mat mask, Mat into) {
+    try (Mat kernel = new Mat(); // empty: OpenCV's 3x3 square
+        Mat weights = new Mat();
+        Point anchor = new Point(-1, -1);
+        Size box = new Size(3, 3);
+        Scalar unused = new Scalar(0)) {
+      erode(mask, mask, kernel, anchor, 1, BORDER_REPLICATE, unused);
+      mask.convertTo(weights, CV_32FC1, 1 / 255.0, 0);
+      blur(weights, into, box, anchor, BORDER_REPLICATE);
     }
+    return into;
+  }
 
-    /** The mean weight. */
-    double meanWeight() {
-      double sum = 0;
-      for (float v : weights) {
-        sum += v;
-      }
-      return sum / weights.length;
+  @Override
+  public void close() {
+    maps.close();
+    zero.close();
+    for (Mat m :
+        new Mat[] {
+          at,
+          forwardAt,
+          roundTrip,
+          motion,
+          squares,
+          excess,
+          excessSum,
+          consistent,
+          consistentBytes,
+          inside,
+          warpedPrevious,
+          difference,
+          alike,
+          reliable,
+          sumChannels,
+          none,
+          insideLow,
+          insideHigh,
+          levelsLow,
+          levelsHigh
+        }) {
+      m.close();
     }
   }
 }

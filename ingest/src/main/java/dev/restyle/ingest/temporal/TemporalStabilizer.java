@@ -2,14 +2,16 @@ package dev.restyle.ingest.temporal;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.mean;
+import static org.bytedeco.opencv.global.opencv_core.setNumThreads;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.WARP_RELATIVE_MAP;
 import static org.bytedeco.opencv.global.opencv_imgproc.blendLinear;
 import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import dev.restyle.ingest.frame.Frame;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.FloatBuffer;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -64,13 +66,18 @@ public final class TemporalStabilizer implements AutoCloseable {
   private final LinkedHashMap<String, StreamState> streams = new LinkedHashMap<>(16, 0.75f, true);
   private final Set<String> tooSmall = new HashSet<>();
   private final OpticalFlow flow;
+  private final Reliability reliability = new Reliability();
+  private final SampleMaps maps = new SampleMaps();
   private final Mat input = new Mat();
-  private final Mat smallRgb = new Mat();
+  private final Mat backward = new Mat();
+  private final Mat forward = new Mat();
+  private final Mat mask = new Mat();
   private final Mat previous = new Mat();
   private final Mat warped = new Mat();
   private final Mat map = new Mat();
   private final Mat weightsSmall = new Mat();
-  private final Mat weights = new Mat();
+  private final Mat carriedSmall = new Mat();
+  private final Mat freshSmall = new Mat();
   private final Mat carriedWeights = new Mat();
   private final Mat freshWeights = new Mat();
   private final Mat current = new Mat();
@@ -78,9 +85,18 @@ public final class TemporalStabilizer implements AutoCloseable {
   private volatile int held;
   private boolean closed;
 
-  /** What is kept of a stream between frames. */
-  private record StreamState(
-      int width, int height, long index, Mat grey, byte[] small, byte[] output) {}
+  /**
+   * What is kept of a stream between frames: its last input frame at the flow's size, in colour and
+   * grey, and its last output frame.
+   */
+  private record StreamState(int width, int height, long index, Mat small, Mat grey, byte[] output)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      small.close();
+      grey.close();
+    }
+  }
 
   /**
    * A stabiliser.
@@ -96,6 +112,10 @@ public final class TemporalStabilizer implements AutoCloseable {
     }
     this.metrics = new TemporalMetrics(registry, streamTag, () -> held);
     this.flow = new DisFlow(settings.preset());
+    // The stabiliser is one stage of a pipeline whose network, decoder and encoder hold the cores;
+    // OpenCV's pool fanning each small operation out over them only gets in their way (2 cores,
+    // mosaic_fast at 640x480: 28.5-33.3 frames/s with the pool, 32.3-34.2 without). Process-wide.
+    setNumThreads(1);
   }
 
   public TemporalMetrics metrics() {
@@ -150,36 +170,37 @@ public final class TemporalStabilizer implements AutoCloseable {
         reason = Reset.ORDER;
       }
     }
-    Images.small(Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight, smallRgb);
-    byte[] small = Images.bytes(smallRgb);
-    Mat grey = Images.grey(smallRgb, new Mat());
+    Mat small =
+        Images.small(
+            Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight, new Mat());
+    Mat grey = Images.grey(small, new Mat());
     byte[] out = stylised.rgb();
     double carried = 0;
     if (state != null && reason == null) {
       long flowStart = System.nanoTime();
-      FlowField backward = flow.between(grey, state.grey());
-      FlowField forward = flow.between(state.grey(), grey);
+      flow.between(grey, state.grey(), backward);
+      flow.between(state.grey(), grey, forward);
       metrics.flow(System.nanoTime() - flowStart);
-      Reliability.Mask mask =
-          Reliability.of(
+      double share =
+          reliability.of(
               backward,
               forward,
               state.small(),
               small,
-              width / (double) flowWidth,
-              settings.tolerance(),
-              settings.photometric());
-      if (mask.share() < settings.cutShare()) {
+              settings.tolerance() * flowWidth / width,
+              settings.photometric(),
+              mask);
+      if (share < settings.cutShare()) {
         reason = Reset.CUT;
         LOG.debug(
             "{} #{}: scene cut ({} of pixels followed); starting afresh",
             source.streamId(),
             source.index(),
-            String.format("%.1f%%", 100 * mask.share()));
+            String.format("%.1f%%", 100 * share));
       } else {
-        Reliability.Mask soft = mask.softened();
-        out = blend(state.output(), stylised.rgb(), backward, soft, width, height);
-        carried = soft.meanWeight();
+        Reliability.softened(mask, weightsSmall);
+        out = blend(state.output(), stylised.rgb(), width, height);
+        carried = mean(weightsSmall).get(0);
       }
     }
     if (reason != null) {
@@ -188,35 +209,32 @@ public final class TemporalStabilizer implements AutoCloseable {
         LOG.debug("{} #{}: {}; starting afresh", source.streamId(), source.index(), reason.label());
       }
     }
-    remember(source.streamId(), new StreamState(width, height, source.index(), grey, small, out));
+    remember(source.streamId(), new StreamState(width, height, source.index(), small, grey, out));
     metrics.frame(System.nanoTime() - start, carried);
     return out == stylised.rgb() ? stylised : stylised.withPixels(out);
   }
 
-  /** {@code stylised + blend * weight * (warped previous - stylised)}, per pixel and channel. */
-  private byte[] blend(
-      byte[] previousOut,
-      byte[] stylised,
-      FlowField backward,
-      Reliability.Mask mask,
-      int width,
-      int height) {
+  /**
+   * {@code stylised + blend * weight * (warped previous - stylised)}, per pixel and channel, with
+   * the backward flow and the softened weights at the flow's size.
+   */
+  private byte[] blend(byte[] previousOut, byte[] stylised, int width, int height) {
     Images.rgb(previousOut, width, height, previous);
-    Images.sampleMap(backward, width, height, map);
+    maps.offsets(backward, width, height, map);
     try (Mat none = new Mat();
         Scalar border = new Scalar(0)) {
-      remap(previous, warped, map, none, INTER_LINEAR, BORDER_REPLICATE, border);
+      remap(
+          previous, warped, map, none, INTER_LINEAR | WARP_RELATIVE_MAP, BORDER_REPLICATE, border);
     }
-    // The mask at the frame's size, bilinearly; then one native pass:
-    // out = a * warped + (1 - a) * stylised with a = blend * weight, rounded.
-    weightsSmall.create(mask.height(), mask.width(), CV_32FC1);
-    ((FloatBuffer) weightsSmall.createBuffer()).put(mask.weights());
-    try (Size size = new Size(width, height)) {
-      resize(weightsSmall, weights, size, 0, 0, INTER_LINEAR);
-    }
+    // One native pass: out = a * warped + (1 - a) * stylised with a = blend * weight, rounded; the
+    // weights scaled at the flow's size, then resized bilinearly (the same, both being linear).
     double blend = settings.blend();
-    weights.convertTo(carriedWeights, CV_32FC1, blend, 0);
-    weights.convertTo(freshWeights, CV_32FC1, -blend, 1);
+    weightsSmall.convertTo(carriedSmall, CV_32FC1, blend, 0);
+    weightsSmall.convertTo(freshSmall, CV_32FC1, -blend, 1);
+    try (Size size = new Size(width, height)) {
+      resize(carriedSmall, carriedWeights, size, 0, 0, INTER_LINEAR);
+      resize(freshSmall, freshWeights, size, 0, 0, INTER_LINEAR);
+    }
     blendLinear(
         warped,
         Images.rgb(stylised, width, height, current),
@@ -229,12 +247,12 @@ public final class TemporalStabilizer implements AutoCloseable {
   private void remember(String streamId, StreamState state) {
     StreamState old = streams.put(streamId, state);
     if (old != null) {
-      old.grey().close();
+      old.close();
     }
     Iterator<Map.Entry<String, StreamState>> eldest = streams.entrySet().iterator();
     while (streams.size() > settings.maxStreams()) {
       Map.Entry<String, StreamState> e = eldest.next();
-      e.getValue().grey().close();
+      e.getValue().close();
       eldest.remove();
       metrics.evicted();
       LOG.debug("{}: forgotten (more than {} streams)", e.getKey(), settings.maxStreams());
@@ -249,19 +267,24 @@ public final class TemporalStabilizer implements AutoCloseable {
       return;
     }
     closed = true;
-    streams.values().forEach(s -> s.grey().close());
+    streams.values().forEach(StreamState::close);
     streams.clear();
     held = 0;
     flow.close();
+    reliability.close();
+    maps.close();
     for (Mat m :
         new Mat[] {
           input,
-          smallRgb,
+          backward,
+          forward,
+          mask,
           previous,
           warped,
           map,
           weightsSmall,
-          weights,
+          carriedSmall,
+          freshSmall,
           carriedWeights,
           freshWeights,
           current,

@@ -32,6 +32,8 @@ public final class WarpError implements AutoCloseable {
   private final Mat out = new Mat();
   private final Mat warped = new Mat();
   private final Mat map = new Mat();
+  private final Mat flowMat = new Mat();
+  private final SampleMaps maps = new SampleMaps();
   private Mat previousGrey;
   private List<byte[]> previousOutputs;
   private int width;
@@ -82,15 +84,15 @@ public final class WarpError implements AutoCloseable {
         Images.grey(
             Images.rgb(input, frameWidth, frameHeight, rgb), frameWidth, frameHeight, new Mat());
     if (previousGrey != null) {
-      FlowField backward = flow.between(grey, previousGrey);
-      FlowField forward = flow.between(previousGrey, grey);
+      FlowField forward = FlowField.of(flow.between(previousGrey, grey, flowMat));
+      maps.of(flow.between(grey, previousGrey, flowMat), width, height, map);
+      FlowField backward = FlowField.of(flowMat);
       boolean[] visibleMask = nonOccluded(backward, forward);
       int count = 0;
       for (boolean v : visibleMask) {
         count += v ? 1 : 0;
       }
       visible += count / (double) visibleMask.length;
-      Images.sampleMap(backward, width, height, map);
       for (int k = 0; k < outputs; k++) {
         sums[k] += error(previousOutputs.get(k), outputFrames.get(k), visibleMask, count);
       }
@@ -196,7 +198,8 @@ public final class WarpError implements AutoCloseable {
       previousGrey = null;
     }
     flow.close();
-    for (Mat m : new Mat[] {rgb, out, warped, map}) {
+    maps.close();
+    for (Mat m : new Mat[] {rgb, out, warped, map, flowMat}) {
       m.close();
     }
   }
