@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -107,9 +108,12 @@ public final class BenchRunner {
                   + result.torchVersion()
                   + " eager, torch.no_grad(), "
                   + result.threads()
-                  + " threads, same weights ("
+                  + " threads, same weights, its default allocator ("
                   + config.python()
-                  + ")";
+                  + "); restyle with "
+                  + TorchBaseline.HUGE_PAGES
+                  + "="
+                  + Objects.requireNonNullElse(System.getenv(TorchBaseline.HUGE_PAGES), "(unset)");
           diffs = result.maxAbsDiff();
           rows = withBaseline(rows, result);
         }

@@ -29,6 +29,9 @@ final class TorchBaseline {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SCRIPT = "torch_baseline.py";
 
+  /** libtorch's switch for transparent huge pages, which {@code ./restyle} turns on. */
+  static final String HUGE_PAGES = "THP_MEM_ALLOC_ENABLE";
+
   /** One network to run: its name in the table and its network file. */
   record Network(String name, Path file) {}
 
@@ -141,10 +144,11 @@ final class TorchBaseline {
     check.outputs().forEach(o -> outputs.put(o.network(), o.floats().toString()));
 
     Path stderr = workDir.resolve("torch_baseline.stderr");
-    Process p =
-        new ProcessBuilder(python.toString(), script.toString())
-            .redirectError(stderr.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(python.toString(), script.toString()).redirectError(stderr.toFile());
+    // PyTorch as it comes: not restyle's allocator setting (see the restyle launcher).
+    builder.environment().remove(HUGE_PAGES);
+    Process p = builder.start();
     try (OutputStream stdin = p.getOutputStream()) {
       JSON.writeValue(stdin, job);
     }
