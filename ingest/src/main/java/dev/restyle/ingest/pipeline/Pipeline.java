@@ -1,6 +1,7 @@
 package dev.restyle.ingest.pipeline;
 
 import dev.restyle.ingest.frame.Frame;
+import dev.restyle.ingest.frame.StreamInfo;
 import dev.restyle.ingest.inference.BatchProcessor;
 import dev.restyle.ingest.metrics.PipelineMetrics;
 import dev.restyle.ingest.sink.FrameSink;
@@ -149,6 +150,9 @@ public final class Pipeline {
   public PipelineResult run() throws IOException, InterruptedException {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("a pipeline runs once");
+    }
+    if (overflow != OverflowPolicy.BLOCK) {
+      warmUp();
     }
     long start = System.nanoTime();
     Channel<Frame> decoded = channel("decoded", queueCapacity, overflow);
@@ -309,6 +313,32 @@ public final class Pipeline {
       out.put(frame);
     }
     out.close();
+  }
+
+  /**
+   * Two passes on a blank frame of the stream's size before a live stream's frames are taken: the
+   * network's first passes run slower (libtorch profiles and optimises the compiled graph over
+   * them) and a live source would drop frames behind them.
+   */
+  private void warmUp() {
+    StreamInfo info = source.info();
+    if (info.width() < 1 || info.height() < 1) {
+      return;
+    }
+    long begin = System.nanoTime();
+    Frame blank =
+        new Frame(
+            streamId,
+            0,
+            0,
+            info.width(),
+            info.height(),
+            new byte[3 * info.width() * info.height()],
+            begin);
+    for (int pass = 0; pass < 2; pass++) {
+      processor.process(List.of(blank));
+    }
+    LOG.debug("{}: network warmed up in {} ms", streamId, (System.nanoTime() - begin) / 1_000_000);
   }
 
   /** One inference worker: until the end of the stream, takes a batch, runs it, hands it on. */

@@ -3,10 +3,16 @@ package dev.restyle.ingest.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restyle.ingest.frame.Frame;
 import dev.restyle.ingest.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A live pipeline whose network is slower than its source drops the oldest frames and counts them.
@@ -50,5 +56,33 @@ class DropOldestTest {
       assertTrue(sink.frames.get(i).index() > sink.frames.get(i - 1).index());
     }
     assertEquals(FRAMES - 1, sink.frames.getLast().index());
+  }
+
+  /** The network's slow first passes run on blank frames before a live source is read. */
+  @ParameterizedTest
+  @EnumSource(OverflowPolicy.class)
+  void warmsTheNetworkUpBeforeALiveStream(OverflowPolicy policy) throws Exception {
+    List<Frame> seen = Collections.synchronizedList(new ArrayList<>());
+    ListSink sink = new ListSink();
+    PipelineResult result =
+        Pipeline.builder(
+                new SyntheticSource("live", 25, 3, i -> SyntheticSource.tiny("live", i, i), 0),
+                batch -> {
+                  seen.addAll(batch);
+                  return batch;
+                },
+                sink)
+            .overflow(policy)
+            .queueCapacity(8)
+            .build()
+            .run();
+    int warmUps = policy == OverflowPolicy.BLOCK ? 0 : 2;
+    assertEquals(3 + warmUps, seen.size());
+    for (int i = 0; i < warmUps; i++) {
+      assertEquals(4, seen.get(i).width());
+      assertEquals(2, seen.get(i).height());
+    }
+    assertEquals(3, result.framesOut(), "warm-up passes are not output");
+    assertEquals(List.of(0L, 1L, 2L), sink.frames.stream().map(Frame::index).toList());
   }
 }
