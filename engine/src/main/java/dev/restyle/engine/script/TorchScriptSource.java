@@ -74,11 +74,13 @@ public final class TorchScriptSource {
     body("y = content");
     body("if th != h or tw != w:");
     body("  y = torch.replication_pad2d(y, [0, tw - w, 0, th - h])");
-    body("y = torch.sub(torch.div(y, 255.), 0.5)");
+    // Affine maps commute with average pooling and bilinear upsampling: [0, 255] <-> [-0.5, 0.5]
+    // is applied at the network's own resolution, two passes over the smaller image on each side.
     int downscale = architecture.downscale();
     if (downscale > 1) {
       body("y = torch.avg_pool2d(y, [" + downscale + ", " + downscale + "])");
     }
+    body("y = torch.sub(torch.div(y, 255.), 0.5)");
     block("conv1", 1, true);
     block("conv2", 2, true);
     block("conv3", 2, true);
@@ -92,10 +94,10 @@ public final class TorchScriptSource {
     body("y = torch.upsample_nearest2d(y, [torch.size(y, 2) * 2, torch.size(y, 3) * 2])");
     block("up2", 1, true);
     body("y = " + conv("y", "out", 1));
+    body("y = torch.mul(torch.add(y, 0.5), 255.)");
     if (downscale > 1) {
       body("y = torch.upsample_bilinear2d(y, [th, tw], False)");
     }
-    body("y = torch.mul(torch.add(y, 0.5), 255.)");
     body("if th != h or tw != w:");
     body("  y = torch.slice(torch.slice(y, 2, 0, h), 3, 0, w)");
     body("if strength != 1.:");
