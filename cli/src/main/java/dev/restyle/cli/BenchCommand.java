@@ -93,6 +93,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write the results as JSON")
   Path json;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "DIR",
+      description =
+          "also profile each network and size operation by operation: Chrome traces into DIR"
+              + " (Perfetto, chrome://tracing) and the largest operations printed")
+  Path trace;
+
   @Override
   public Integer call() throws Exception {
     BenchConfig config = config();
@@ -141,7 +149,8 @@ final class BenchCommand implements Callable<Integer> {
         threads != null ? threads : java.lang.Runtime.getRuntime().availableProcessors(),
         noBaseline ? null : python,
         plot,
-        json);
+        json,
+        trace);
   }
 
   /** The preset names, for the help text. */

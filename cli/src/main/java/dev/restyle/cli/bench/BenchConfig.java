@@ -19,6 +19,7 @@ import java.util.List;
  * @param python the interpreter for the PyTorch eager baseline, or null to skip it
  * @param plot where to write the PNG plot, or null
  * @param json where to write the results as JSON, or null
+ * @param trace where to write a libtorch profile of each network and size (Chrome traces), or null
  */
 public record BenchConfig(
     List<NetworkPreset> networks,
@@ -31,7 +32,8 @@ public record BenchConfig(
     int threads,
     Path python,
     Path plot,
-    Path json) {
+    Path json,
+    Path trace) {
 
   public static final List<FrameSize> DEFAULT_SIZES =
       List.of(

@@ -133,6 +133,16 @@ public final class BenchRunner {
       progress.accept(preset.id() + " at " + size);
       NetworkTimer.Timing t =
           NetworkTimer.time(stylizer, size, config.batch(), config.warmup(), config.repeats());
+      if (config.trace() != null) {
+        Path file = config.trace().resolve(preset.id() + "-" + size + ".json");
+        List<OpProfile.Op> ops =
+            OpProfile.record(stylizer, size, config.batch(), config.repeats(), file);
+        progress.accept(
+            "trace "
+                + file
+                + ": "
+                + String.join(", ", ops.stream().limit(6).map(OpProfile.Op::toString).toList()));
+      }
       rows.put(
           size,
           new BenchReport.Row(

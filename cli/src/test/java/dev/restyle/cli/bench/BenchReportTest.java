@@ -66,6 +66,7 @@ class BenchReportTest {
                     0,
                     null,
                     null,
+                    null,
                     null));
     for (String part :
         List.of("size or clip", "clip frames", "batch", "warmup", "repeats", "threads")) {
