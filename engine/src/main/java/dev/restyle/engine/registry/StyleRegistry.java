@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -92,14 +93,14 @@ public final class StyleRegistry {
    * installed).
    *
    * @throws UnknownStyleException if no style has that name
-   * @throws java.nio.file.NoSuchFileException if a network file path names no file
+   * @throws NoSuchFileException if a network file path names no file
    * @throws CorruptFileException if the file's hash does not match
    */
   public NetworkFile load(String name) throws IOException {
     if (name.endsWith(NetworkFile.EXTENSION)) {
       Path path = Path.of(name);
       if (!Files.isRegularFile(path)) {
-        throw new java.nio.file.NoSuchFileException(name, null, "no such network file");
+        throw new NoSuchFileException(name, null, "no such network file");
       }
       return NetworkFile.load(path);
     }

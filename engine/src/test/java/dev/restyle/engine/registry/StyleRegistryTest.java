@@ -11,6 +11,7 @@ import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.StyleNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,7 @@ class StyleRegistryTest {
     StyleRegistry registry = StyleRegistry.withUserDirectory(dir.resolve("styles"));
     assertEquals(network.architecture(), registry.load(file.toString()).architecture());
     assertThrows(
-        java.nio.file.NoSuchFileException.class,
-        () -> registry.load(dir.resolve("missing.rsn").toString()));
+        NoSuchFileException.class, () -> registry.load(dir.resolve("missing.rsn").toString()));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -139,8 +140,7 @@ class ReliabilityTest {
         Mat p = new Mat(4, 6, CV_8UC3);
         Mat c = new Mat(4, 5, CV_8UC3);
         Mat mask = new Mat()) {
-      org.junit.jupiter.api.Assertions.assertThrows(
-          IllegalArgumentException.class, () -> reliability.of(b, f, p, c, 1, 24, mask));
+      assertThrows(IllegalArgumentException.class, () -> reliability.of(b, f, p, c, 1, 24, mask));
     }
   }
 
