@@ -14,6 +14,8 @@ import dev.restyle.engine.network.StyleNetwork;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A style network compiled by libtorch from {@link TorchScriptSource}: a batch of 8-bit RGB frames
@@ -36,15 +38,22 @@ public final class ScriptedNetwork {
     this.parameters = parameters;
   }
 
-  /** Compiles the network's architecture and binds its current weights. */
+  /**
+   * Compiles the network's architecture and binds its current weights (the upsampling layers'
+   * {@link SubPixel} kernels are derived from them here, once).
+   */
   public static ScriptedNetwork compile(StyleNetwork network) {
     String source = TorchScriptSource.of(network.architecture());
     byte[] archive = TorchScriptArchive.of(TorchScriptSource.CLASS_NAME, source);
-    PtNDArray[] parameters =
-        network.architecture().parameters().stream()
-            .map(ParameterSpec::name)
-            .map(name -> (PtNDArray) network.parameters().get(name))
-            .toArray(PtNDArray[]::new);
+    List<NDArray> tensors = new ArrayList<>();
+    for (ParameterSpec spec : network.architecture().parameters()) {
+      tensors.add(network.parameters().get(spec.name()));
+    }
+    for (String layer : TorchScriptSource.UPSAMPLING) {
+      tensors.add(SubPixel.kernel(network.parameters().get(layer + ".weight")));
+      tensors.add(SubPixel.bias(network.parameters().get(layer + ".bias")));
+    }
+    PtNDArray[] parameters = tensors.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
     PtNDManager manager = parameters[0].getManager();
     try {
       PtSymbolBlock module =

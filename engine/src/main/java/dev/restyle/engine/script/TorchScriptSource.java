@@ -13,12 +13,19 @@ import java.util.Locale;
  * frames (N, H, W, 3) to stylised ones.
  *
  * <p>{@code forward(x, p, strength)}: {@code x} the uint8 frames, {@code p} the network's tensors
- * in {@link Architecture#parameters()} order, {@code strength} the blend with the original (1 =
- * full style). Sides that are not a multiple of {@link Architecture#sideMultiple()} are extended by
+ * in {@link Architecture#parameters()} order followed by the {@link SubPixel} kernel and bias of
+ * each of the {@link #UPSAMPLING} layers, {@code strength} the blend with the original (1 = full
+ * style). Sides that are not a multiple of {@link Architecture#sideMultiple()} are extended by
  * repeating the last row and column and cropped back afterwards, as {@link
  * dev.restyle.engine.stylize.Stylizer} does.
  */
 public final class TorchScriptSource {
+  /**
+   * The upsampling layers, in order; the compiled pass takes their {@link SubPixel} kernel and bias
+   * after the network's own tensors, in this order.
+   */
+  static final List<String> UPSAMPLING = List.of("up1", "up2");
+
   /** The module's class, as TorchScript names it ({@code __torch__.StyleNet}). */
   public static final String CLASS_NAME = "StyleNet";
 
@@ -89,10 +96,9 @@ public final class TorchScriptSource {
       residual("res" + i + ".conv2", "r", false);
       body("y = torch.add(y, r)");
     }
-    body("y = torch.upsample_nearest2d(y, [torch.size(y, 2) * 2, torch.size(y, 3) * 2])");
-    block("up1", 1, true);
-    body("y = torch.upsample_nearest2d(y, [torch.size(y, 2) * 2, torch.size(y, 3) * 2])");
-    block("up2", 1, true);
+    for (String name : UPSAMPLING) {
+      upsample(name);
+    }
     body("y = " + conv("y", "out", 1));
     body("y = torch.mul(torch.add(y, 0.5), 255.)");
     if (downscale > 1) {
@@ -136,6 +142,43 @@ public final class TorchScriptSource {
         "_4 = torch.copy_(torch.slice(out, 2, p + h, h + 2 * p),"
             + " torch.flip(torch.slice(out, 2, h - 1, h + p - 1), [2]))");
     body("return out");
+  }
+
+  /**
+   * Nearest 2x upsampling and the layer's reflection-padded 3x3 convolution as one 2x2 convolution
+   * at the low resolution giving the four output phases ({@link SubPixel}), each copied into its
+   * interleaved place in the upsampled result, then instance norm and ReLU.
+   */
+  private void upsample(String name) {
+    int kernel = parameters.size() + 2 * UPSAMPLING.indexOf(name);
+    body("y = torch.replication_pad2d(y, [1, 1, 1, 1])");
+    body(String.format(Locale.ROOT, "z = torch.conv2d(y, p[%d], p[%d])", kernel, kernel + 1));
+    body("uc = torch.size(z, 1) // 4");
+    body("uh = torch.size(z, 2) - 1");
+    body("uw = torch.size(z, 3) - 1");
+    // (N, C, h, 2, w, 2) is (N, C, 2h, 2w) with row parity and column parity as their own axes
+    body("y = torch.new_empty(z, [torch.size(z, 0), uc, uh, 2, uw, 2])");
+    for (int a = 0; a < 2; a++) {
+      for (int b = 0; b < 2; b++) {
+        int phase = 2 * a + b;
+        String target =
+            String.format(Locale.ROOT, "torch.select(torch.select(y, 3, %d), 4, %d)", a, b);
+        String channels =
+            String.format(Locale.ROOT, "torch.slice(z, 1, %d * uc, %d * uc)", phase, phase + 1);
+        String source =
+            String.format(
+                Locale.ROOT,
+                "torch.slice(torch.slice(%s, 2, %d, %d + uh), 3, %d, %d + uw)",
+                channels,
+                a,
+                a,
+                b,
+                b);
+        body(String.format(Locale.ROOT, "_%d = torch.copy_(%s, %s)", 5 + phase, target, source));
+      }
+    }
+    body("y = torch.view(y, [torch.size(y, 0), uc, 2 * uh, 2 * uw])");
+    normalise("y", name, true);
   }
 
   /** Reflection-padded convolution, instance norm, optional ReLU, on {@code y}. */
