@@ -35,6 +35,14 @@ final class InceptionOptions {
               + " crosshatch of period 2 is rewarded (default on)")
   Boolean antiAlias;
 
+  @Option(
+      names = "--blur-pool",
+      negatable = true,
+      description =
+          "inception-v3: every stride-2 layer blurs before it subsamples (Zhang 2019), so no"
+              + " fine periodic texture aliases through any of them (default off)")
+  Boolean blurPool;
+
   /** The layers chosen, over {@code base} (the defaults, or a config's). */
   InceptionLossNetwork.Layers layers(InceptionLossNetwork.Layers base) {
     InceptionLossNetwork.Layers layers = base;
@@ -49,6 +57,9 @@ final class InceptionOptions {
     }
     if (antiAlias != null) {
       layers = layers.withAntiAlias(antiAlias);
+    }
+    if (blurPool != null) {
+      layers = layers.withBlurPool(blurPool);
     }
     return layers;
   }

@@ -129,7 +129,10 @@ final class ModelCard {
         (config.jitter() == 0 ? "" : ", images jittered by 0-" + (config.jitter() - 1) + " px")
             + (config.temporalWeight() == 0
                 ? ""
-                : ", stability term (moved and noisy crops) weight " + config.temporalWeight());
+                : ", stability term (moved and noisy crops) weight " + config.temporalWeight())
+            + (config.lossLayers() != null && config.lossLayers().blurPool()
+                ? ", blur pooling in the loss network"
+                : "");
     if (config.styleLossKind().isGram()) {
       return config.styleLoss() + " style loss" + jitter;
     }

@@ -32,12 +32,23 @@ public final class KerasGraph implements AutoCloseable {
   private final Map<String, Integer> readers = new HashMap<>();
 
   /**
+   * The model as it was trained.
+   *
+   * @see #KerasGraph(KerasModel, List, Device, boolean)
+   */
+  public KerasGraph(KerasModel model, List<String> outputs, Device device) {
+    this(model, outputs, device, false);
+  }
+
+  /**
    * @param model the model
    * @param outputs the layers whose outputs {@link #forward} returns, in this order
    * @param device where the weights live
+   * @param blurPool run every strided convolution and pooling at stride 1, then blur and subsample
+   *     ({@link LayerOps#create}): the same sizes and weights, without aliasing
    * @throws IllegalArgumentException if a layer is unknown, or its weights do not fit it
    */
-  public KerasGraph(KerasModel model, List<String> outputs, Device device) {
+  public KerasGraph(KerasModel model, List<String> outputs, Device device, boolean blurPool) {
     if (outputs.isEmpty()) {
       throw new IllegalArgumentException("name at least one output layer");
     }
@@ -69,14 +80,16 @@ public final class KerasGraph implements AutoCloseable {
                 new Node(
                     layer.name(),
                     source.inputs(),
-                    LayerOps.convWithNorm(source, layer, needed, manager)));
+                    LayerOps.convWithNorm(source, layer, needed, manager, blurPool)));
             continue;
           }
         }
         if (layer.className().equals("InputLayer")) {
           throw new IllegalArgumentException("a second input layer: " + layer.name());
         }
-        nodes.add(new Node(layer.name(), layer.inputs(), LayerOps.create(layer, needed, manager)));
+        nodes.add(
+            new Node(
+                layer.name(), layer.inputs(), LayerOps.create(layer, needed, manager, blurPool)));
       }
     } catch (RuntimeException e) {
       manager.close();

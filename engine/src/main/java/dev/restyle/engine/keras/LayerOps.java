@@ -17,6 +17,11 @@ import java.util.List;
  * kernels are transposed once, when the graph is built). TensorFlow's padding rules are kept: for
  * {@code same}, the padding is {@code (ceil(in / stride) - 1) * stride + kernel - in} split with
  * the odd pixel after (bottom, right), and average pooling leaves the padding out of its count.
+ *
+ * <p>With blur pooling (Zhang 2019, "Making convolutional networks shift-invariant again"), a
+ * convolution or pooling of stride s runs at stride 1 over the same padding, and {@link
+ * Ops#binomialBlur} then blurs and keeps every s-th pixel: the same output positions and sizes, but
+ * nothing finer than the new grid can alias into it.
  */
 final class LayerOps {
   private LayerOps() {}
@@ -26,14 +31,18 @@ final class LayerOps {
     NDArray apply(List<NDArray> inputs);
   }
 
-  /** The operation of {@code layer}, its weights copied to {@code params}. */
-  static Op create(KerasLayer layer, KerasModel model, NDManager params) {
+  /**
+   * The operation of {@code layer}, its weights copied to {@code params}.
+   *
+   * @param blurPool strided convolutions and poolings blur before they subsample
+   */
+  static Op create(KerasLayer layer, KerasModel model, NDManager params, boolean blurPool) {
     return switch (layer.className()) {
-      case "Conv2D", "DepthwiseConv2D" -> Conv.of(layer, model, null, params);
+      case "Conv2D", "DepthwiseConv2D" -> Conv.of(layer, model, null, params, blurPool);
       case "BatchNormalization" -> Affine.of(layer, model, params);
       case "Activation" -> activation(layer.text("activation", "linear"));
       case "ReLU" -> relu(layer);
-      case "MaxPooling2D", "AveragePooling2D" -> Pooling.of(layer);
+      case "MaxPooling2D", "AveragePooling2D" -> Pooling.of(layer, blurPool);
       case "ZeroPadding2D" -> zeroPadding(layer);
       case "Concatenate" -> concatenate(layer);
       case "Add" -> LayerOps::sum;
@@ -55,8 +64,25 @@ final class LayerOps {
    * A convolution followed by a batch normalisation that reads nothing else: one convolution whose
    * kernel and bias absorb the normalisation (what the layers compute at inference, in one pass).
    */
-  static Op convWithNorm(KerasLayer conv, KerasLayer norm, KerasModel model, NDManager params) {
-    return Conv.of(conv, model, norm, params);
+  static Op convWithNorm(
+      KerasLayer conv, KerasLayer norm, KerasModel model, NDManager params, boolean blurPool) {
+    return Conv.of(conv, model, norm, params, blurPool);
+  }
+
+  /** Whether either of {@code strides} subsamples. */
+  private static boolean strided(int[] strides) {
+    return strides[0] > 1 || strides[1] > 1;
+  }
+
+  /** Blur pooling's second half: blur, then every {@code strides}-th pixel. */
+  private static NDArray subsample(NDArray x, int[] strides) {
+    if (strides[0] != strides[1]) {
+      throw new IllegalArgumentException(
+          "blur pooling needs equal strides, got " + strides[0] + "x" + strides[1]);
+    }
+    NDArray out = Ops.binomialBlur(x, strides[0]);
+    x.close();
+    return out;
   }
 
   /** Whether {@code layer} is a convolution that a following normalisation can be folded into. */
@@ -182,10 +208,12 @@ final class LayerOps {
       int[] dilation,
       String padding,
       int groups,
-      Op activation)
+      Op activation,
+      boolean blurPool)
       implements Op {
 
-    static Conv of(KerasLayer layer, KerasModel model, KerasLayer norm, NDManager params) {
+    static Conv of(
+        KerasLayer layer, KerasModel model, KerasLayer norm, NDManager params, boolean blurPool) {
       checkChannelsLast(layer);
       boolean depthwise = layer.className().equals("DepthwiseConv2D");
       Tensor kernel = model.weight(layer, depthwise ? "depthwise_kernel" : "kernel");
@@ -232,7 +260,8 @@ final class LayerOps {
           layer.config().has("dilation_rate") ? layer.pair("dilation_rate") : new int[] {1, 1},
           layer.text("padding", "valid"),
           depthwise ? (int) s[2] : 1,
-          fusedActivation(layer));
+          fusedActivation(layer),
+          blurPool && strided(layer.pair("strides")));
     }
 
     @Override
@@ -248,18 +277,18 @@ final class LayerOps {
                   padded,
                   weight,
                   bias,
-                  new Shape(strides[0], strides[1]),
+                  blurPool ? new Shape(1, 1) : new Shape(strides[0], strides[1]),
                   even ? new Shape(rows[0], cols[0]) : new Shape(0, 0),
                   new Shape(dilation[0], dilation[1]),
                   groups)
               .singletonOrThrow();
       Ops.closeUnless(padded, x);
-      if (activation == null) {
-        return y;
+      if (activation != null) {
+        NDArray activated = activation.apply(List.of(y));
+        y.close();
+        y = activated;
       }
-      NDArray out = activation.apply(List.of(y));
-      y.close();
-      return out;
+      return blurPool ? subsample(y, strides) : y;
     }
   }
 
@@ -316,22 +345,32 @@ final class LayerOps {
   }
 
   /** MaxPooling2D and AveragePooling2D. */
-  private record Pooling(boolean max, int[] size, int[] strides, String padding) implements Op {
-    static Pooling of(KerasLayer layer) {
+  private record Pooling(boolean max, int[] size, int[] strides, String padding, boolean blurPool)
+      implements Op {
+    static Pooling of(KerasLayer layer, boolean blurPool) {
       checkChannelsLast(layer);
       int[] size = layer.pair("pool_size");
       int[] strides = layer.config().path("strides").isNull() ? size : layer.pair("strides");
       return new Pooling(
-          layer.className().equals("MaxPooling2D"), size, strides, layer.text("padding", "valid"));
+          layer.className().equals("MaxPooling2D"),
+          size,
+          strides,
+          layer.text("padding", "valid"),
+          blurPool && strided(strides));
     }
 
     @Override
     public NDArray apply(List<NDArray> inputs) {
-      NDArray x = inputs.get(0);
+      NDArray pooled = pool(inputs.get(0));
+      return blurPool ? subsample(pooled, strides) : pooled;
+    }
+
+    /** The pooling, at stride 1 with blur pooling (over the padding of its own stride). */
+    private NDArray pool(NDArray x) {
       int[] rows = tfPadding(padding, x.getShape().get(2), size[0], strides[0], 1);
       int[] cols = tfPadding(padding, x.getShape().get(3), size[1], strides[1], 1);
       Shape kernel = new Shape(size[0], size[1]);
-      Shape stride = new Shape(strides[0], strides[1]);
+      Shape stride = blurPool ? new Shape(1, 1) : new Shape(strides[0], strides[1]);
       Shape none = new Shape(0, 0);
       boolean even = rows[0] == rows[1] && cols[0] == cols[1];
       boolean unpadded = rows[0] + rows[1] + cols[0] + cols[1] == 0;

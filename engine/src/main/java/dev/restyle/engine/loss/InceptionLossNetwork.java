@@ -19,11 +19,13 @@ import java.util.Map;
  * Keras's ImageNet-trained InceptionV3 (through {@code mixed5}) as the loss network, run by {@link
  * KerasGraph} from the converted weights of {@link InceptionV3Weights}.
  *
- * <p>Images are scaled to [-1, 1], as Keras's InceptionV3 expects. Two options fight what sets this
- * network apart from VGG as a loss: its first convolution has stride 2, so a loss through it
- * rewards textures of period 2 that it aliases (a fine crosshatch); {@code antiAlias} first blurs
- * the image with a [1, 2, 1] binomial, which removes that frequency before the stride. And its
- * activations are peaky (a few channels dominate); {@code smoothing} passes each style layer
+ * <p>Images are scaled to [-1, 1], as Keras's InceptionV3 expects. Three options fight what sets
+ * this network apart from VGG as a loss: its convolutions and poolings of stride 2 sample without
+ * blurring first, so a loss through them rewards fine periodic textures that they alias (a
+ * crosshatch); {@code antiAlias} blurs the image with a [1, 2, 1] binomial, which removes period 2
+ * before the first stride, and {@code blurPool} goes further, running every stride-2 layer at
+ * stride 1 and blurring before it subsamples (Zhang 2019), so no later stride aliases either. And
+ * its activations are peaky (a few channels dominate); {@code smoothing} passes each style layer
  * through a softmax over all its values (Wang, Li and Vasconcelos 2021), scaled by their count so
  * that the result's mean is 1 whatever the image size.
  *
@@ -40,16 +42,22 @@ public final class InceptionLossNetwork implements LossNetwork {
    * @param content layers compared directly for content
    * @param smoothing softmax smoothing of the style layers
    * @param antiAlias binomial blur of the image before the network
+   * @param blurPool every stride-2 layer blurs before it subsamples
    */
   public record Layers(
-      List<String> style, List<String> content, boolean smoothing, boolean antiAlias) {
+      List<String> style,
+      List<String> content,
+      boolean smoothing,
+      boolean antiAlias,
+      boolean blurPool) {
     /** Keras's names, as the lab notes and the loss-network docs use them. */
     public static final Layers DEFAULT =
         new Layers(
             List.of("activation_2", "activation_4", "activation_5", "mixed0", "mixed2"),
             List.of("mixed1"),
             false,
-            true);
+            true,
+            false);
 
     public Layers {
       style = List.copyOf(style);
@@ -60,19 +68,23 @@ public final class InceptionLossNetwork implements LossNetwork {
     }
 
     public Layers withSmoothing(boolean on) {
-      return new Layers(style, content, on, antiAlias);
+      return new Layers(style, content, on, antiAlias, blurPool);
     }
 
     public Layers withAntiAlias(boolean on) {
-      return new Layers(style, content, smoothing, on);
+      return new Layers(style, content, smoothing, on, blurPool);
+    }
+
+    public Layers withBlurPool(boolean on) {
+      return new Layers(style, content, smoothing, antiAlias, on);
     }
 
     public Layers withContent(List<String> layers) {
-      return new Layers(style, layers, smoothing, antiAlias);
+      return new Layers(style, layers, smoothing, antiAlias, blurPool);
     }
 
     public Layers withStyle(List<String> layers) {
-      return new Layers(layers, content, smoothing, antiAlias);
+      return new Layers(layers, content, smoothing, antiAlias, blurPool);
     }
   }
 
@@ -87,7 +99,7 @@ public final class InceptionLossNetwork implements LossNetwork {
   public InceptionLossNetwork(KerasModel model, Layers layers, Device device) {
     List<String> outputs = new ArrayList<>(new LinkedHashSet<>(layers.style()));
     layers.content().stream().filter(l -> !outputs.contains(l)).forEach(outputs::add);
-    this.graph = new KerasGraph(model, outputs, device);
+    this.graph = new KerasGraph(model, outputs, device, layers.blurPool());
     this.layers = layers;
   }
 
@@ -128,7 +140,7 @@ public final class InceptionLossNetwork implements LossNetwork {
     }
     NDArray x = Ops.dividedBy(images, 127.5f).sub(1f);
     if (layers.antiAlias()) {
-      x = binomialBlur(x);
+      x = Ops.binomialBlur(x, 1);
     }
     Map<String, NDArray> out = graph.forward(x);
     List<NDArray> style = new ArrayList<>();
@@ -140,17 +152,6 @@ public final class InceptionLossNetwork implements LossNetwork {
       content.add(out.get(name));
     }
     return new Features(style, content);
-  }
-
-  /** A 3x3 [1, 2, 1] x [1, 2, 1] / 16 blur per channel, edges replicated by reflection. */
-  static NDArray binomialBlur(NDArray x) {
-    float[] kernel = {1, 2, 1, 2, 4, 2, 1, 2, 1};
-    for (int i = 0; i < kernel.length; i++) {
-      kernel[i] /= 16f;
-    }
-    NDArray weight =
-        Ops.owned(x.getManager(), kernel, new Shape(1, 1, 3, 3)).broadcast(new Shape(3, 1, 3, 3));
-    return Ops.reflectDepthwiseConv(x, weight);
   }
 
   /** Softmax over all values of each image's layer, times their count (mean 1). */

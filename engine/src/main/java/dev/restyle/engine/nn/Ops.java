@@ -53,6 +53,37 @@ public final class Ops {
         .singletonOrThrow();
   }
 
+  /**
+   * A 3x3 [1, 2, 1] x [1, 2, 1] / 16 blur per channel, reflection-padded, sampled every {@code
+   * stride} pixels: at stride 1 a blur, at 2 the anti-aliased subsampling of blur pooling (Zhang
+   * 2019, "Making convolutional networks shift-invariant again"); the output has {@code ceil(side /
+   * stride)} pixels a side.
+   */
+  public static NDArray binomialBlur(NDArray x, int stride) {
+    long channels = x.getShape().get(1);
+    float[] taps = {1, 2, 1};
+    float[] kernel = new float[9];
+    for (int i = 0; i < 9; i++) {
+      kernel[i] = taps[i / 3] * taps[i % 3] / 16f;
+    }
+    NDArray weight =
+        owned(x.getManager(), kernel, new Shape(1, 1, 3, 3))
+            .broadcast(new Shape(channels, 1, 3, 3));
+    NDArray padded = reflectionPad(x, 1);
+    NDArray out =
+        Conv2d.conv2d(
+                padded,
+                weight,
+                null,
+                new Shape(stride, stride),
+                new Shape(0, 0),
+                new Shape(1, 1),
+                (int) channels)
+            .singletonOrThrow();
+    padded.close();
+    return out;
+  }
+
   /** 2-D convolution with reflection padding of {@code kernel / 2} on every side. */
   public static NDArray reflectConv(NDArray x, NDArray weight, NDArray bias, int stride) {
     int kernel = (int) weight.getShape().get(2);

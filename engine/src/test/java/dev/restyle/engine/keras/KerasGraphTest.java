@@ -355,6 +355,97 @@ class KerasGraphTest {
     }
   }
 
+  // ---- blur pooling -----------------------------------------------------------------------------
+
+  /**
+   * A stride-2 layer with blur pooling is the same layer at stride 1 (same weights: the fixtures
+   * share a seed), then a reflection-padded [1, 2, 1] blur sampled every other pixel, computed here
+   * in NHWC. 'same' on odd sides pads alike at both strides, so stride 1 is its reference.
+   */
+  @ParameterizedTest(name = "{0} {1} on {2}x{3}")
+  @CsvSource({
+    "conv, valid, 8, 7",
+    "conv, same, 7, 7",
+    "max, valid, 8, 8",
+    "average, same, 7, 9",
+  })
+  void blurPoolingIsTheLayerAtStrideOneThenBlurredAndSubsampled(
+      String kind, String padding, int h, int w) {
+    TfjsFixture strided = blurPoolFixture(kind, padding, h, w, 2);
+    TfjsFixture dense = blurPoolFixture(kind, padding, h, w, 1);
+    Act x = strided.randomInput(2);
+    Act expected = blurSubsample(dense.reference("layer", x));
+    try (KerasGraph graph = new KerasGraph(strided.model(), List.of("layer"), Device.cpu(), true)) {
+      assertClose(expected, graph.forward(nchw(x, manager)).get("layer"), kind + " " + padding);
+    }
+    // and without it, the layer as trained
+    assertParity(strided, x, "layer");
+  }
+
+  @Test
+  void blurPoolingStopsAPeriodTwoPatternFromAliasingIntoTheSubsampledGrid() {
+    TfjsFixture f = new TfjsFixture(900);
+    String x = f.input("input_1", 8, 10, 1);
+    f.pool("layer", x, true, 1, 2, "valid"); // plain subsampling
+    Act stripes = new Act(1, 8, 10, 1);
+    for (int y = 0; y < 8; y++) {
+      for (int i = 0; i < 10; i++) {
+        stripes.v()[stripes.index(0, y, i, 0)] = i % 2 == 0 ? 1 : -1;
+      }
+    }
+    try (KerasGraph plain = new KerasGraph(f.model(), List.of("layer"), Device.cpu());
+        KerasGraph blurred = new KerasGraph(f.model(), List.of("layer"), Device.cpu(), true)) {
+      NDArray aliased = plain.forward(nchw(stripes, manager)).get("layer");
+      NDArray kept = blurred.forward(nchw(stripes, manager)).get("layer");
+      assertEquals(new Shape(1, 1, 4, 5), aliased.getShape());
+      assertEquals(aliased.getShape(), kept.getShape());
+      assertEquals(1f, aliased.min().getFloat(), "every other column: the stripes alias to 1");
+      assertEquals(0f, kept.abs().max().getFloat(), 1e-6f, "blurred first: nothing left");
+    }
+  }
+
+  private static TfjsFixture blurPoolFixture(
+      String kind, String padding, int h, int w, int stride) {
+    TfjsFixture f = new TfjsFixture(950 + h * 10 + w);
+    String x = f.input("input_1", h, w, 3);
+    switch (kind) {
+      case "conv" -> f.conv("layer", x, 4, 3, stride, padding);
+      case "max", "average" -> f.pool("layer", x, kind.equals("max"), 3, stride, padding);
+      default -> throw new IllegalArgumentException(kind);
+    }
+    return f;
+  }
+
+  /** Reflection padding by 1, the [1, 2, 1] x [1, 2, 1] / 16 blur, every other pixel. */
+  private static Act blurSubsample(Act a) {
+    int h = (a.h() + 1) / 2;
+    int w = (a.w() + 1) / 2;
+    Act out = new Act(a.n(), h, w, a.c());
+    double[] taps = {0.25, 0.5, 0.25};
+    for (int b = 0; b < a.n(); b++) {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          for (int c = 0; c < a.c(); c++) {
+            double sum = 0;
+            for (int dy = -1; dy <= 1; dy++) {
+              for (int dx = -1; dx <= 1; dx++) {
+                int sy = reflect(2 * y + dy, a.h());
+                int sx = reflect(2 * x + dx, a.w());
+                sum += taps[dy + 1] * taps[dx + 1] * a.at(b, sy, sx, c);
+              }
+            }
+            out.v()[out.index(b, y, x, c)] = sum;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int reflect(int i, int size) {
+    return i < 0 ? -i : i >= size ? 2 * size - 2 - i : i;
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Map<String, NDArray> assertParity(TfjsFixture f, Act x, String... outputs) {
