@@ -31,26 +31,7 @@ public final class Ops {
    * pixel. Unlike 2x2 average pooling, its gradient carries no block pattern back to the image.
    */
   public static NDArray gaussianHalve(NDArray x) {
-    long channels = x.getShape().get(1);
-    float[] taps = {1, 4, 6, 4, 1};
-    float[] kernel = new float[25];
-    for (int i = 0; i < 5; i++) {
-      for (int j = 0; j < 5; j++) {
-        kernel[i * 5 + j] = taps[i] * taps[j] / 256f;
-      }
-    }
-    NDArray weight =
-        owned(x.getManager(), kernel, new Shape(1, 1, 5, 5))
-            .broadcast(new Shape(channels, 1, 5, 5));
-    return Conv2d.conv2d(
-            reflectionPad(x, 2),
-            weight,
-            null,
-            new Shape(2, 2),
-            new Shape(0, 0),
-            new Shape(1, 1),
-            (int) channels)
-        .singletonOrThrow();
+    return binomial(x, new float[] {1, 4, 6, 4, 1}, 2);
   }
 
   /**
@@ -60,16 +41,30 @@ public final class Ops {
    * stride)} pixels a side.
    */
   public static NDArray binomialBlur(NDArray x, int stride) {
+    return binomial(x, new float[] {1, 2, 1}, stride);
+  }
+
+  /**
+   * The separable filter {@code taps x taps}, normalised to sum 1, per channel over a reflection
+   * padding of half its width, sampled every {@code stride} pixels.
+   */
+  private static NDArray binomial(NDArray x, float[] taps, int stride) {
     long channels = x.getShape().get(1);
-    float[] taps = {1, 2, 1};
-    float[] kernel = new float[9];
-    for (int i = 0; i < 9; i++) {
-      kernel[i] = taps[i / 3] * taps[i % 3] / 16f;
+    int n = taps.length;
+    float sum = 0;
+    for (float t : taps) {
+      sum += t;
+    }
+    float[] kernel = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        kernel[i * n + j] = taps[i] * taps[j] / (sum * sum);
+      }
     }
     NDArray weight =
-        owned(x.getManager(), kernel, new Shape(1, 1, 3, 3))
-            .broadcast(new Shape(channels, 1, 3, 3));
-    NDArray padded = reflectionPad(x, 1);
+        owned(x.getManager(), kernel, new Shape(1, 1, n, n))
+            .broadcast(new Shape(channels, 1, n, n));
+    NDArray padded = reflectionPad(x, n / 2);
     NDArray out =
         Conv2d.conv2d(
                 padded,
