@@ -5,6 +5,7 @@ import dev.restyle.cli.bench.BenchReport;
 import dev.restyle.cli.bench.BenchRunner;
 import dev.restyle.cli.bench.FrameSize;
 import dev.restyle.engine.network.NetworkPreset;
+import dev.restyle.engine.network.Upsampling;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +28,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "networks to measure (default: all of ${COMPLETION-CANDIDATES})",
       completionCandidates = Presets.class)
   List<String> networks;
+
+  @Option(
+      names = "--upsampling",
+      defaultValue = "nearest",
+      description =
+          "the networks' upsampling stages: nearest (the presets') or bilinear (default"
+              + " ${DEFAULT-VALUE})")
+  String upsampling;
 
   @Option(
       names = "--sizes",
@@ -140,6 +149,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean explicitRepeats = repeats != 5;
     return new BenchConfig(
         nets,
+        Upsampling.of(upsampling),
         frameSizes,
         clipSizes,
         quick && clipFrames == 75 ? 30 : clipFrames,

@@ -2,6 +2,7 @@ package dev.restyle.cli;
 
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.network.NetworkPreset;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.Checkpoint;
 import dev.restyle.trainer.Distillation;
@@ -99,6 +100,13 @@ final class TrainCommand implements Callable<Integer> {
       negatable = true,
       description = "depthwise-separable residual blocks (default: off)")
   Boolean separable;
+
+  @Option(
+      names = "--upsampling",
+      description =
+          "how the network's two upsampling stages interpolate: nearest (Johnson's; paints a fine"
+              + " period-4 crosshatch) or bilinear (default: nearest)")
+  String upsampling;
 
   @Option(
       names = "--preset",
@@ -284,6 +292,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("downscale", downscale);
     options.put("edgeKernel", edgeKernel);
     options.put("separable", separable);
+    options.put("upsampling", upsampling == null ? null : Upsampling.of(upsampling));
     options.put("holdout", holdout);
     options.put("slices", slices);
     options.put("gradientClip", clipGradient);

@@ -14,6 +14,7 @@ import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
 import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.Upsampling;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ import java.util.regex.Pattern;
  * @param downscale internal downscale factor of the style network (1, 2 or 4; null: 1)
  * @param edgeKernel kernel of its first and last convolution (9, 5 or 3; null: 9)
  * @param separable depthwise-separable residual blocks (null: false)
+ * @param upsampling how its upsampling stages interpolate (null: nearest, Johnson's)
  * @param holdout photos never trained on: the last N of the photos folder in name order, kept for
  *     evaluation (null: 0, what configs written before the split mean)
  * @param styleLoss how style layers are compared: {@code sliced-wasserstein}, {@code gram} or
@@ -101,6 +103,7 @@ public record TrainConfig(
     Integer downscale,
     Integer edgeKernel,
     Boolean separable,
+    Upsampling upsampling,
     Integer holdout,
     String styleLoss,
     Integer slices,
@@ -131,6 +134,7 @@ public record TrainConfig(
     downscale = downscale == null ? 1 : downscale;
     edgeKernel = edgeKernel == null ? 9 : edgeKernel;
     separable = separable != null && separable;
+    upsampling = upsampling == null ? Upsampling.NEAREST : upsampling;
     // Configs and checkpoints written before the held-out split trained on every photo.
     holdout = holdout == null ? 0 : holdout;
     // ... and before the sliced Wasserstein style loss, with Gram matrices.
@@ -176,7 +180,8 @@ public record TrainConfig(
           "lossNetwork must be one of " + LossNetworks.NAMES + ", got '" + lossNetwork + "'");
     }
     try {
-      Architecture a = new Architecture(width, residualBlocks, downscale, edgeKernel, separable);
+      Architecture a =
+          new Architecture(width, residualBlocks, downscale, edgeKernel, separable, upsampling);
       if (cropSize % a.sideMultiple() != 0 || cropSize < a.minimumSide()) {
         problems.add(
             "cropSize must be a multiple of "
@@ -227,7 +232,8 @@ public record TrainConfig(
             "residualBlocks", a.residualBlocks(),
             "downscale", a.downscale(),
             "edgeKernel", a.edgeKernel(),
-            "separable", a.separable()));
+            "separable", a.separable(),
+            "upsampling", a.upsampling()));
   }
 
   /** The same config with another number of held-out photos. */
@@ -339,6 +345,7 @@ public record TrainConfig(
         null,
         null,
         null,
+        null,
         DEFAULT_HOLDOUT,
         StyleLoss.SLICED_WASSERSTEIN.id(),
         DEFAULT_SLICES,
@@ -352,7 +359,7 @@ public record TrainConfig(
   }
 
   public Architecture architecture() {
-    return new Architecture(width, residualBlocks, downscale, edgeKernel, separable);
+    return new Architecture(width, residualBlocks, downscale, edgeKernel, separable, upsampling);
   }
 
   public StyleLoss styleLossKind() {

@@ -10,6 +10,7 @@ import dev.restyle.engine.TestImages;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.network.Architecture;
+import dev.restyle.engine.network.Upsampling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -318,6 +319,20 @@ class TrainConfigTest {
     Path yaml = dir.resolve("config.yaml");
     config.writeYaml(yaml);
     assertEquals(config.output(), TrainConfig.readYaml(yaml).output());
+  }
+
+  @Test
+  void upsamplingReachesTheArchitectureAndRoundTripsThroughYaml() throws IOException {
+    TrainConfig config = sample().with(Map.of("upsampling", Upsampling.BILINEAR));
+    assertEquals(Upsampling.BILINEAR, config.architecture().upsampling());
+    Path yaml = dir.resolve("bilinear.yaml");
+    config.writeYaml(yaml);
+    assertTrue(Files.readString(yaml).contains("upsampling: \"bilinear\""));
+    assertEquals(config, TrainConfig.readYaml(yaml));
+    Files.writeString(
+        yaml, Files.readString(yaml).replace("upsampling: \"bilinear\"", "upsampling: \"cubic\""));
+    IOException e = assertThrows(IOException.class, () -> TrainConfig.readYaml(yaml));
+    assertTrue(e.getMessage().contains("upsampling must be one of"), e.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.restyle.cli.bench;
 
 import dev.restyle.engine.network.NetworkPreset;
+import dev.restyle.engine.network.Upsampling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * What {@code restyle bench} measures, validated up front (every problem at once).
  *
  * @param networks the networks, by preset
+ * @param upsampling how their upsampling stages interpolate
  * @param sizes frame sizes for the per-frame timings
  * @param clips frame sizes of the clips run end to end through the video pipeline (may be empty)
  * @param clipFrames frames per clip
@@ -23,6 +25,7 @@ import java.util.List;
  */
 public record BenchConfig(
     List<NetworkPreset> networks,
+    Upsampling upsampling,
     List<FrameSize> sizes,
     List<FrameSize> clips,
     int clipFrames,
@@ -50,6 +53,9 @@ public record BenchConfig(
     sizes = List.copyOf(sizes);
     clips = List.copyOf(clips);
     List<String> problems = new ArrayList<>();
+    if (upsampling == null) {
+      problems.add("upsampling must be one of " + Upsampling.ids());
+    }
     if (networks.isEmpty()) {
       problems.add("at least one network is needed");
     }

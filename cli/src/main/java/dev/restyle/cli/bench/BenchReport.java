@@ -161,8 +161,8 @@ public record BenchReport(
         "ms/frame: median wall time, RGB bytes in to RGB bytes out; cpu ms: CPU time of all"
             + " threads per frame (less affected by other jobs); restyle/torch: ratio of the wall"
             + " times; FLOPs: convolutions only, counted from the"
-            + " architecture (restyle's compiled pass does 16/36 of the upsampling layers' as"
-            + " sub-pixel convolutions, the baseline all of them); end-to-end: decode, stylise,"
+            + " architecture (after nearest upsampling, restyle's compiled pass does 16/36 of the"
+            + " upsampling layers' as sub-pixel convolutions, the baseline all of them); end-to-end: decode, stylise,"
             + " encode of a synthetic clip through the video pipeline\n");
     return out.toString();
   }

@@ -10,6 +10,7 @@ import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.stylize.Stylizer;
 import dev.restyle.ingest.pipeline.PipelineResult;
 import java.io.IOException;
@@ -68,14 +69,14 @@ public final class BenchRunner {
       Path checkInput = work.resolve("check.u8");
       Files.write(checkInput, checkImage);
       for (NetworkPreset preset : config.networks()) {
-        Architecture arch = preset.architecture();
+        Architecture arch = preset.architecture().withUpsampling(config.upsampling());
         try (StyleNetwork network = StyleNetwork.initialise(arch, Device.cpu(), SEED)) {
-          Path file = work.resolve(preset.id() + NetworkFile.EXTENSION);
-          new NetworkFile(arch, "bench " + preset.id(), "{}", network.weights()).save(file);
-          files.add(new TorchBaseline.Network(preset.id(), file));
-          Path floats = work.resolve(preset.id() + ".f32");
+          Path file = work.resolve(name(preset) + NetworkFile.EXTENSION);
+          new NetworkFile(arch, "bench " + name(preset), "{}", network.weights()).save(file);
+          files.add(new TorchBaseline.Network(name(preset), file));
+          Path floats = work.resolve(name(preset) + ".f32");
           Files.write(floats, checkOutput(network, checkImage));
-          checks.add(new TorchBaseline.CheckOutput(preset.id(), floats));
+          checks.add(new TorchBaseline.CheckOutput(name(preset), floats));
           rows.addAll(measure(preset, network, work));
         }
       }
@@ -125,16 +126,23 @@ public final class BenchRunner {
     }
   }
 
+  /** The preset's name, with the upsampling when it is not the preset's own. */
+  private String name(NetworkPreset preset) {
+    return config.upsampling() == Upsampling.NEAREST
+        ? preset.id()
+        : preset.id() + "-" + config.upsampling().id();
+  }
+
   private List<BenchReport.Row> measure(NetworkPreset preset, StyleNetwork network, Path work)
       throws Exception {
     Map<FrameSize, BenchReport.Row> rows = new LinkedHashMap<>();
     BatchStylizer stylizer = new BatchStylizer(new Stylizer(network));
     for (FrameSize size : config.sizes()) {
-      progress.accept(preset.id() + " at " + size);
+      progress.accept(name(preset) + " at " + size);
       NetworkTimer.Timing t =
           NetworkTimer.time(stylizer, size, config.batch(), config.warmup(), config.repeats());
       if (config.trace() != null) {
-        Path file = config.trace().resolve(preset.id() + "-" + size + ".json");
+        Path file = config.trace().resolve(name(preset) + "-" + size + ".json");
         List<OpProfile.Op> ops =
             OpProfile.record(stylizer, size, config.batch(), config.repeats(), file);
         progress.accept(
@@ -146,7 +154,7 @@ public final class BenchRunner {
       rows.put(
           size,
           new BenchReport.Row(
-              preset.id(),
+              name(preset),
               size,
               config.batch(),
               t.medianMillis(),
@@ -159,14 +167,19 @@ public final class BenchRunner {
     }
     for (FrameSize clipSize : config.clips()) {
       progress.accept(
-          preset.id() + " end to end, " + clipSize + " clip of " + config.clipFrames() + " frames");
+          name(preset)
+              + " end to end, "
+              + clipSize
+              + " clip of "
+              + config.clipFrames()
+              + " frames");
       Path clip = ClipRun.writeClip(work, clipSize, config.clipFrames());
       PipelineResult result =
-          ClipRun.run(clip, work.resolve("out-" + preset.id() + ".mp4"), network, config.batch());
+          ClipRun.run(clip, work.resolve("out-" + name(preset) + ".mp4"), network, config.batch());
       if (result.framesOut() != config.clipFrames()) {
         LOG.warn(
             "{} end to end at {}: {} of {} frames came out",
-            preset.id(),
+            name(preset),
             clipSize,
             result.framesOut(),
             config.clipFrames());
@@ -176,7 +189,7 @@ public final class BenchRunner {
           clipSize,
           row == null
               ? new BenchReport.Row(
-                  preset.id(),
+                  name(preset),
                   clipSize,
                   config.batch(),
                   Double.NaN,

@@ -99,8 +99,13 @@ class StyleNet(torch.nn.Module):
         self.res = torch.nn.Sequential(
             *[Residual(tensors, f"res{i}", separable) for i in range(1, blocks + 1)]
         )
+        # nearest: repeat, then reflection padding; bilinear: interpolate, then replication padding
+        self.upsampling = architecture.get("upsampling", "nearest")
         self.up1 = ConvNorm(tensors, "up1", 1, True)
         self.up2 = ConvNorm(tensors, "up2", 1, True)
+        if self.upsampling == "bilinear":
+            self.up1.pad = torch.nn.ReplicationPad2d(1)
+            self.up2.pad = torch.nn.ReplicationPad2d(1)
         weight = tensors["out.weight"]
         self.out_pad = torch.nn.ReflectionPad2d(weight.shape[2] // 2)
         self.out = torch.nn.Conv2d(weight.shape[1], 3, weight.shape[2])
@@ -114,12 +119,17 @@ class StyleNet(torch.nn.Module):
             y = F.avg_pool2d(y, self.downscale)
         y = self.conv3(self.conv2(self.conv1(y)))
         y = self.res(y)
-        y = self.up1(F.interpolate(y, scale_factor=2, mode="nearest"))
-        y = self.up2(F.interpolate(y, scale_factor=2, mode="nearest"))
+        y = self.up1(self.upsample(y))
+        y = self.up2(self.upsample(y))
         y = self.out(self.out_pad(y))
         if self.downscale > 1:
             y = F.interpolate(y, size=(h, w), mode="bilinear", align_corners=False)
         return (y + 0.5) * 255.0
+
+    def upsample(self, y):
+        if self.upsampling == "bilinear":
+            return F.interpolate(y, scale_factor=2, mode="bilinear", align_corners=False)
+        return F.interpolate(y, scale_factor=2, mode="nearest")
 
 
 def stylise_frames(net, frames):

@@ -57,6 +57,7 @@ class BenchReportTest {
             () ->
                 new BenchConfig(
                     List.of(NetworkPreset.FULL),
+                    null,
                     List.of(),
                     List.of(),
                     0,
@@ -69,7 +70,8 @@ class BenchReportTest {
                     null,
                     null));
     for (String part :
-        List.of("size or clip", "clip frames", "batch", "warmup", "repeats", "threads")) {
+        List.of(
+            "upsampling", "size or clip", "clip frames", "batch", "warmup", "repeats", "threads")) {
       assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
     }
   }

@@ -26,14 +26,23 @@ import java.util.List;
  *       a pointwise 1x1 convolution (Howard et al. 2017, MobileNets).
  * </ul>
  *
+ * <p>And one knob of looks, not speed: {@code upsampling}, how the two upsampling stages double the
+ * resolution ({@link Upsampling}; Johnson: nearest).
+ *
  * @param width channel multiplier, one of 1.0, 0.5, 0.25
  * @param residualBlocks number of residual blocks (Johnson: 5)
  * @param downscale internal downscale factor: 1, 2 or 4 (Johnson: 1)
  * @param edgeKernel kernel size of the first and last convolution: 9, 5 or 3 (Johnson: 9)
  * @param separable depthwise-separable residual blocks (Johnson: false)
+ * @param upsampling how the upsampling stages interpolate (Johnson: nearest)
  */
 public record Architecture(
-    double width, int residualBlocks, int downscale, int edgeKernel, boolean separable) {
+    double width,
+    int residualBlocks,
+    int downscale,
+    int edgeKernel,
+    boolean separable,
+    Upsampling upsampling) {
 
   private static final List<Double> WIDTHS = List.of(1.0, 0.5, 0.25);
   private static final List<Integer> DOWNSCALES = List.of(1, 2, 4);
@@ -58,6 +67,20 @@ public record Architecture(
       throw new IllegalArgumentException(
           "edgeKernel must be one of " + EDGE_KERNELS + ", got " + edgeKernel);
     }
+    if (upsampling == null) {
+      throw new IllegalArgumentException("upsampling must be one of " + Upsampling.ids());
+    }
+  }
+
+  /** A layout with Johnson's nearest-neighbour upsampling. */
+  public Architecture(
+      double width, int residualBlocks, int downscale, int edgeKernel, boolean separable) {
+    this(width, residualBlocks, downscale, edgeKernel, separable, Upsampling.NEAREST);
+  }
+
+  /** The same layout with another upsampling. */
+  public Architecture withUpsampling(Upsampling mode) {
+    return new Architecture(width, residualBlocks, downscale, edgeKernel, separable, mode);
   }
 
   /** Johnson's layout at a width and depth (full resolution, 9x9 edges, plain convolutions). */
@@ -75,13 +98,15 @@ public record Architecture(
       @JsonProperty("residualBlocks") int residualBlocks,
       @JsonProperty("downscale") Integer downscale,
       @JsonProperty("edgeKernel") Integer edgeKernel,
-      @JsonProperty("separable") Boolean separable) {
+      @JsonProperty("separable") Boolean separable,
+      @JsonProperty("upsampling") Upsampling upsampling) {
     return new Architecture(
         width,
         residualBlocks,
         downscale == null ? 1 : downscale,
         edgeKernel == null ? 9 : edgeKernel,
-        separable != null && separable);
+        separable != null && separable,
+        upsampling == null ? Upsampling.NEAREST : upsampling);
   }
 
   /** Channel count of a layer that has {@code base} channels in the full network. */
@@ -171,17 +196,17 @@ public record Architecture(
   @Override
   public String toString() {
     String base = "width " + width + ", " + residualBlocks + " residual blocks";
-    if (plainJohnson()) {
-      return base;
+    if (!plainJohnson()) {
+      base +=
+          ", downscale "
+              + downscale
+              + ", "
+              + edgeKernel
+              + "x"
+              + edgeKernel
+              + " edges"
+              + (separable ? ", separable residual blocks" : "");
     }
-    return base
-        + ", downscale "
-        + downscale
-        + ", "
-        + edgeKernel
-        + "x"
-        + edgeKernel
-        + " edges"
-        + (separable ? ", separable residual blocks" : "");
+    return upsampling == Upsampling.NEAREST ? base : base + ", " + upsampling.id() + " upsampling";
   }
 }

@@ -150,10 +150,8 @@ public final class StyleNetwork implements AutoCloseable {
       r.close();
       y = next(y, sum);
     }
-    y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up1", 1, true));
-    y = next(y, Ops.upsampleNearest(y, 2));
-    y = next(y, block(y, "up2", 1, true));
+    y = next(y, upsampleBlock(y, "up1"));
+    y = next(y, upsampleBlock(y, "up2"));
     y = next(y, Ops.reflectConv(y, p("out.weight"), p("out.bias"), 1));
     if (architecture.downscale() > 1) {
       y = next(y, Ops.upsampleBilinear(y, h, w));
@@ -173,6 +171,18 @@ public final class StyleNetwork implements AutoCloseable {
   private NDArray block(NDArray x, String name, int stride, boolean relu) {
     NDArray y = Ops.reflectConv(x, p(name + ".weight"), p(name + ".bias"), stride);
     return normalise(y, name, relu);
+  }
+
+  /** 2x upsampling ({@link Architecture#upsampling()}), padding, conv, normalisation, ReLU. */
+  private NDArray upsampleBlock(NDArray x, String name) {
+    if (architecture.upsampling() == Upsampling.NEAREST) {
+      NDArray up = Ops.upsampleNearest(x, 2);
+      return next(up, block(up, name, 1, true));
+    }
+    NDArray up = Ops.upsampleBilinear(x, x.getShape().get(2) * 2, x.getShape().get(3) * 2);
+    NDArray padded = next(up, Ops.replicationPad(up, 1));
+    NDArray y = next(padded, Ops.conv(padded, p(name + ".weight"), p(name + ".bias"), 1, 0));
+    return normalise(y, name, true);
   }
 
   /** A residual block's 3x3 conv: plain, or depthwise then pointwise. */

@@ -176,6 +176,40 @@ public final class Ops {
     return reflectAxis(x, 3, pad, width);
   }
 
+  /** Replication padding of the two spatial axes (like {@code torch.nn.ReplicationPad2d}). */
+  public static NDArray replicationPad(NDArray x, int pad) {
+    NDArray rows = replicateAxis(x, 2, pad, x.getShape().get(2));
+    NDArray out = replicateAxis(rows, 3, pad, x.getShape().get(3));
+    closeUnless(rows, x);
+    return out;
+  }
+
+  /** Replication padding of the columns only (the last axis). */
+  public static NDArray replicationPadColumns(NDArray x, int pad) {
+    return replicateAxis(x, 3, pad, x.getShape().get(3));
+  }
+
+  /** Concatenates {@code pad} copies of each edge to {@code x} along one axis. */
+  private static NDArray replicateAxis(NDArray x, int axis, int pad, long size) {
+    if (pad == 0) {
+      return x;
+    }
+    NDArray first = x.get(slice(axis, 0, 1));
+    NDArray last = x.get(slice(axis, size - 1, size));
+    NDList parts = new NDList(2 * pad + 1);
+    for (int i = 0; i < pad; i++) {
+      parts.add(first);
+    }
+    parts.add(x);
+    for (int i = 0; i < pad; i++) {
+      parts.add(last);
+    }
+    NDArray out = NDArrays.concat(parts, axis);
+    first.close();
+    last.close();
+    return out;
+  }
+
   /** Concatenates the mirrored edges to {@code x} along one axis; frees its temporaries. */
   private static NDArray reflectAxis(NDArray x, int axis, int pad, long size) {
     NDArray first = x.get(slice(axis, 1, pad + 1));

@@ -50,7 +50,9 @@ public final class ScriptedNetwork {
       tensors.add(network.parameters().get(spec.name()));
     }
     for (String layer : TorchScriptSource.UPSAMPLING) {
-      tensors.add(SubPixel.kernel(network.parameters().get(layer + ".weight")));
+      tensors.add(
+          SubPixel.kernel(
+              network.parameters().get(layer + ".weight"), network.architecture().upsampling()));
       tensors.add(SubPixel.bias(network.parameters().get(layer + ".bias")));
     }
     PtNDArray[] parameters = tensors.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * The TorchScript source of a style network's inference pass, the same layers as {@link
  * dev.restyle.engine.network.StyleNetwork#forward} (reflection padding, convolutions, instance
- * norm, nearest upsampling) with the pixel conversions of {@link
+ * norm, upsampling) with the pixel conversions of {@link
  * dev.restyle.engine.inference.BatchStylizer} at both ends, so one call takes packed 8-bit RGB
  * frames (N, H, W, 3) to stylised ones.
  *
@@ -148,17 +148,19 @@ public final class TorchScriptSource {
   }
 
   /**
-   * Nearest 2x upsampling and the layer's reflection-padded 3x3 convolution as one 2x2 convolution
-   * at the low resolution giving the four output phases ({@link SubPixel}), each copied into its
-   * interleaved place in the upsampled result, then instance norm and ReLU.
+   * 2x upsampling and the layer's padded 3x3 convolution as one convolution at the low resolution
+   * giving the four output phases ({@link SubPixel}: 2x2 after nearest upsampling, 3x3 after
+   * bilinear), each copied into its interleaved place in the upsampled result, then instance norm
+   * and ReLU.
    */
   private void upsample(String name) {
     int kernel = parameters.size() + 2 * UPSAMPLING.indexOf(name);
+    int extra = 3 - SubPixel.side(architecture.upsampling());
     body("y = torch.replication_pad2d(y, [1, 1, 1, 1])");
     body(String.format(Locale.ROOT, "z = torch.conv2d(y, p[%d], p[%d])", kernel, kernel + 1));
     body("uc = torch.size(z, 1) // 4");
-    body("uh = torch.size(z, 2) - 1");
-    body("uw = torch.size(z, 3) - 1");
+    body("uh = torch.size(z, 2) - " + extra);
+    body("uw = torch.size(z, 3) - " + extra);
     // (N, C, h, 2, w, 2) is (N, C, 2h, 2w) with row parity and column parity as their own axes
     body("y = torch.new_empty(z, [torch.size(z, 0), uc, uh, 2, uw, 2])");
     for (int a = 0; a < 2; a++) {
@@ -173,10 +175,10 @@ public final class TorchScriptSource {
                 Locale.ROOT,
                 "torch.slice(torch.slice(%s, 2, %d, %d + uh), 3, %d, %d + uw)",
                 channels,
-                a,
-                a,
-                b,
-                b);
+                a * extra,
+                a * extra,
+                b * extra,
+                b * extra);
         body(String.format(Locale.ROOT, "_%d = torch.copy_(%s, %s)", 5 + phase, target, source));
       }
     }

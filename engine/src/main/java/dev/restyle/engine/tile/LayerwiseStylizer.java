@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.restyle.engine.image.PackedRgb;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.nn.Ops;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
@@ -163,7 +164,9 @@ public final class LayerwiseStylizer {
      * {@code out}, which has no normalisation).
      *
      * @param activation what the input's stored values go through first (normalisation and ReLU)
-     * @param upsample whether the input is first upsampled twice (nearest), as before {@code up1}
+     * @param upsample whether the input is first upsampled twice, as before {@code up1}: nearest
+     *     then reflection padding, or bilinear then replication padding ({@link
+     *     Architecture#upsampling()})
      */
     RowSpill convolve(
         RowSpill in, UnaryOperator<NDArray> activation, String layer, int stride, boolean upsample)
@@ -175,6 +178,7 @@ public final class LayerwiseStylizer {
       int kernel = (int) (depthwise != null ? depthwise : weight).getShape().get(2);
       int pad = kernel / 2;
       int scale = upsample ? 2 : 1;
+      boolean bilinear = upsample && network.architecture().upsampling() == Upsampling.BILINEAR;
       int inRows = in.height() * scale;
       int inColumns = in.width() * scale;
       int outRows = (inRows - 1) / stride + 1;
@@ -189,17 +193,24 @@ public final class LayerwiseStylizer {
         int top = stride * first - pad;
         int[] rows = new int[stride * (last - 1 - first) + kernel];
         for (int j = 0; j < rows.length; j++) {
-          rows[j] = reflect(top + j, inRows) / scale;
+          rows[j] =
+              bilinear ? Math.clamp(top + j, 0, inRows - 1) : reflect(top + j, inRows) / scale;
         }
         try (NDManager scope = NDManager.newBaseManager(network.device())) {
           // Each intermediate is freed as soon as the next has been made: a band then holds two
           // of them at a time, not all of them until the scope closes.
-          NDArray x = in.read(rows, scope);
-          x = freed(x, activation.apply(x));
-          if (upsample) {
-            x = freed(x, Ops.resizeNearest(x, rows.length, inColumns));
+          NDArray x;
+          if (bilinear) {
+            x = interpolatedRows(in, rows, 2, activation, inColumns, scope);
+            x = freed(x, Ops.replicationPadColumns(x, pad));
+          } else {
+            x = in.read(rows, scope);
+            x = freed(x, activation.apply(x));
+            if (upsample) {
+              x = freed(x, Ops.resizeNearest(x, rows.length, inColumns));
+            }
+            x = freed(x, Ops.reflectionPadColumns(x, pad));
           }
-          x = freed(x, Ops.reflectionPadColumns(x, pad));
           if (depthwise != null) {
             x = freed(x, Ops.depthwiseConv(x, depthwise));
           }
@@ -277,10 +288,11 @@ public final class LayerwiseStylizer {
     for (int first = 0; first < source.height(); first += band) {
       int rows = Math.min(band, source.height() - first);
       try (NDManager scope = NDManager.newBaseManager(network.device())) {
+        int[] wanted = consecutive(first, first + rows);
         NDArray y =
             factor == 1
-                ? out.read(consecutive(first, first + rows), scope)
-                : upsampleRows(out, first, rows, factor, width, scope);
+                ? out.read(wanted, scope)
+                : interpolatedRows(out, wanted, factor, x -> x, width, scope);
         NDArray x = content(source, first, rows, width, scope);
         NDArray stylised = options.apply(Ops.times(y.add(0.5f), 255f), x);
         sink.write(
@@ -290,25 +302,31 @@ public final class LayerwiseStylizer {
   }
 
   /**
-   * Rows {@code first} to {@code first + rows} of the bilinear upsampling ({@link
-   * Ops#upsampleBilinear}, PyTorch's without aligned corners) of a downscaled layer: along the rows
-   * by hand, each output row a blend of two input rows; along the columns by libtorch, on whole
-   * rows.
+   * The given rows of the bilinear upsampling by {@code factor} ({@link Ops#upsampleBilinear},
+   * PyTorch's without aligned corners) of a stored layer whose values first go through {@code
+   * activation}: along the rows by hand, each output row a blend of two input rows; along the
+   * columns by libtorch, on whole rows.
    */
-  private static NDArray upsampleRows(
-      RowSpill low, int first, int rows, int factor, int width, NDManager scope)
+  private static NDArray interpolatedRows(
+      RowSpill low,
+      int[] wanted,
+      int factor,
+      UnaryOperator<NDArray> activation,
+      int width,
+      NDManager scope)
       throws IOException {
+    int rows = wanted.length;
     int[] above = new int[rows];
     int[] below = new int[rows];
     float[] fraction = new float[rows];
     for (int i = 0; i < rows; i++) {
-      float source = Math.max(0f, (first + i + 0.5f) / factor - 0.5f);
+      float source = Math.max(0f, (wanted[i] + 0.5f) / factor - 0.5f);
       above[i] = (int) source;
       below[i] = Math.min(above[i] + 1, low.height() - 1);
       fraction[i] = source - above[i];
     }
-    NDArray top = Ops.upsampleBilinear(low.read(above, scope), rows, width);
-    NDArray bottom = Ops.upsampleBilinear(low.read(below, scope), rows, width);
+    NDArray top = Ops.upsampleBilinear(activation.apply(low.read(above, scope)), rows, width);
+    NDArray bottom = Ops.upsampleBilinear(activation.apply(low.read(below, scope)), rows, width);
     NDArray f = scope.create(fraction, new Shape(1, 1, rows, 1));
     return top.mul(f.neg().add(1f)).add(bottom.mul(f));
   }

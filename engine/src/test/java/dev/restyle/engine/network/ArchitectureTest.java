@@ -28,6 +28,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void upsamplingRoundTripsThroughJsonAndIsNearestWhenAbsent() throws Exception {
+    Architecture a = NetworkPreset.FASTER.architecture().withUpsampling(Upsampling.BILINEAR);
+    String json = JSON.writeValueAsString(a);
+    assertTrue(json.contains("\"upsampling\":\"bilinear\""), json);
+    assertEquals(a, JSON.readValue(json, Architecture.class));
+    assertEquals(
+        Upsampling.NEAREST,
+        JSON.readValue("{\"width\":0.5,\"residualBlocks\":5}", Architecture.class).upsampling());
+    assertThrows(
+        Exception.class,
+        () ->
+            JSON.readValue(
+                "{\"width\":1.0,\"residualBlocks\":5,\"upsampling\":\"bicubic\"}",
+                Architecture.class));
+  }
+
+  @Test
   void refusesUnknownKnobValues() {
     assertThrows(IllegalArgumentException.class, () -> new Architecture(1.0, 5, 3, 9, false));
     assertThrows(IllegalArgumentException.class, () -> new Architecture(1.0, 5, 1, 7, false));

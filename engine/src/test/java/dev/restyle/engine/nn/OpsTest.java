@@ -132,6 +132,31 @@ class OpsTest {
   }
 
   @Test
+  void replicationPadRepeatsTheEdges() {
+    int h = 3;
+    int w = 4;
+    NDArray x = manager.arange((float) (2 * h * w)).reshape(1, 2, h, w);
+    int pad = 2;
+    float[] padded = Ops.replicationPad(x, pad).toFloatArray();
+    int ph = h + 2 * pad;
+    int pw = w + 2 * pad;
+    assertEquals(2 * ph * pw, padded.length);
+    for (int c = 0; c < 2; c++) {
+      for (int r = 0; r < ph; r++) {
+        for (int col = 0; col < pw; col++) {
+          float expected =
+              c * h * w + Math.clamp(r - pad, 0, h - 1) * w + Math.clamp(col - pad, 0, w - 1);
+          assertEquals(
+              expected, padded[(c * ph + r) * pw + col], "(" + c + ", " + r + ", " + col + ")");
+        }
+      }
+    }
+    assertArrayEquals(
+        new float[] {0, 0, 1, 2, 3, 3},
+        Ops.replicationPadColumns(x, 1).get(0, 0, 0).toFloatArray());
+  }
+
+  @Test
   void reflectionPadNeedsALargerInput() {
     NDArray x = manager.zeros(new Shape(1, 1, 3, 8));
     assertThrows(IllegalArgumentException.class, () -> Ops.reflectionPad(x, 3));

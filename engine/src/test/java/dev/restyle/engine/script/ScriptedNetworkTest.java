@@ -14,21 +14,31 @@ import dev.restyle.engine.inference.BatchStylizer;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ScriptedNetworkTest {
 
+  /** Every preset with each way of upsampling. */
+  static Stream<Arguments> presetsAndUpsampling() {
+    return Arrays.stream(NetworkPreset.values())
+        .flatMap(p -> Arrays.stream(Upsampling.values()).map(u -> Arguments.of(p, u)));
+  }
+
   /** The compiled network against the op-by-op one: same bytes out, give or take a grey level. */
-  @ParameterizedTest
-  @EnumSource(NetworkPreset.class)
-  void agreesWithTheOpByOpPassOnEveryPreset(NetworkPreset preset) {
-    Architecture architecture = preset.architecture();
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("presetsAndUpsampling")
+  void agreesWithTheOpByOpPassOnEveryPreset(NetworkPreset preset, Upsampling upsampling) {
+    Architecture architecture = preset.architecture().withUpsampling(upsampling);
     try (StyleNetwork network = StyleNetwork.initialise(architecture, Device.cpu(), 3)) {
       BatchStylizer ops = new BatchStylizer(new Stylizer(network), BatchStylizer.Mode.OPS);
       BatchStylizer script = new BatchStylizer(new Stylizer(network), BatchStylizer.Mode.SCRIPT);
@@ -47,7 +57,17 @@ class ScriptedNetworkTest {
             int worst = maxDifference(expected.get(i), actual.get(i));
             assertTrue(
                 worst <= 1,
-                preset + " " + size[0] + "x" + size[1] + " strength " + strength + ": " + worst);
+                preset
+                    + " "
+                    + upsampling
+                    + " "
+                    + size[0]
+                    + "x"
+                    + size[1]
+                    + " strength "
+                    + strength
+                    + ": "
+                    + worst);
           }
         }
       }

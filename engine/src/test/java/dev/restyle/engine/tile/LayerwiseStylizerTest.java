@@ -8,6 +8,7 @@ import dev.restyle.engine.TestNetworks;
 import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.StyleNetwork;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.engine.stylize.Stylizer;
 import java.awt.image.BufferedImage;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LayerwiseStylizerTest {
   @TempDir Path spills;
@@ -48,18 +49,20 @@ class LayerwiseStylizerTest {
     return worst;
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(NetworkPreset.class)
-  void narrowBandsMatchTheWholeImageOnEveryPreset(NetworkPreset preset) throws IOException {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.restyle.engine.script.ScriptedNetworkTest#presetsAndUpsampling")
+  void narrowBandsMatchTheWholeImageOnEveryPreset(NetworkPreset preset, Upsampling upsampling)
+      throws IOException {
     Architecture architecture =
-        preset.architecture().width() == 1.0
-            ? new Architecture(0.25, 2) // the full width is slow to initialise and no different
-            : preset.architecture();
+        (preset.architecture().width() == 1.0
+                ? new Architecture(0.25, 2) // the full width is slow to initialise and no different
+                : preset.architecture())
+            .withUpsampling(upsampling);
     try (StyleNetwork network = network(architecture)) {
       // A band of a few rows: every layer is cut into many bands, mirrored at both edges.
       int difference =
           difference(network, TestImages.photo(203, 131, 3), 3_000, StyleOptions.DEFAULT);
-      assertTrue(difference <= 1, preset + ": differs by " + difference);
+      assertTrue(difference <= 1, preset + " " + upsampling + ": differs by " + difference);
     }
     try (Stream<Path> left = Files.list(spills)) {
       assertEquals(0, left.count(), "every spill file is deleted");
