@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Per frame of a stream that has a previous frame:
  *
  * <ol>
- *   <li>DIS optical flow ({@link DisFlow}) between the grey input frames, scaled down to {@link
- *       TemporalSettings#flowWidth()}, in both directions;
+ *   <li>DIS optical flow ({@link DisFlow}) between the grey input frames, scaled down by the
+ *       smallest whole factor that brings them to {@link TemporalSettings#flowWidth()} or less, in
+ *       both directions;
  *   <li>a reliability mask ({@link Reliability}): the forward-backward check (occlusions, new
  *       content) and a photometric check (a moving object's wake, a wrong flow); shrunk by one
  *       pixel and softened;
@@ -72,29 +73,34 @@ public final class TemporalStabilizer implements AutoCloseable {
   private final Mat backward = new Mat();
   private final Mat forward = new Mat();
   private final Mat mask = new Mat();
-  private final Mat previous = new Mat();
   private final Mat warped = new Mat();
   private final Mat map = new Mat();
   private final Mat weightsSmall = new Mat();
   private final Mat carriedSmall = new Mat();
-  private final Mat freshSmall = new Mat();
   private final Mat carriedWeights = new Mat();
   private final Mat freshWeights = new Mat();
   private final Mat current = new Mat();
-  private final Mat blended = new Mat();
+
+  /**
+   * Where the next output frame is made: the output matrix of a stream's state that was replaced,
+   * reused so that a frame's output is not copied into a fresh matrix again for the next frame.
+   */
+  private Mat spare = new Mat();
+
   private volatile int held;
   private boolean closed;
 
   /**
    * What is kept of a stream between frames: its last input frame at the flow's size, in colour and
-   * grey, and its last output frame.
+   * grey, and its last output frame ({@code CV_8UC3} at full size).
    */
-  private record StreamState(int width, int height, long index, Mat small, Mat grey, byte[] output)
+  private record StreamState(int width, int height, long index, Mat small, Mat grey, Mat output)
       implements AutoCloseable {
     @Override
     public void close() {
       small.close();
       grey.close();
+      output.close();
     }
   }
 
@@ -146,8 +152,11 @@ public final class TemporalStabilizer implements AutoCloseable {
     long start = System.nanoTime();
     int width = source.width();
     int height = source.height();
-    int flowWidth = Math.min(width, settings.flowWidth());
-    int flowHeight = (int) Math.round(height * (flowWidth / (double) width));
+    // Scaled down by a whole factor: area averaging then takes its fast path (2.5 times down, the
+    // resize alone cost as much as one of the two flows).
+    int factor = Math.ceilDiv(width, settings.flowWidth());
+    int flowWidth = width / factor;
+    int flowHeight = height / factor;
     if (flowWidth < MIN_FLOW_SIDE || flowHeight < MIN_FLOW_SIDE) {
       if (tooSmall.add(source.streamId())) {
         LOG.warn(
@@ -174,7 +183,7 @@ public final class TemporalStabilizer implements AutoCloseable {
         Images.small(
             Images.rgb(source.rgb(), width, height, input), flowWidth, flowHeight, new Mat());
     Mat grey = Images.grey(small, new Mat());
-    byte[] out = stylised.rgb();
+    byte[] out = null;
     double carried = 0;
     if (state != null && reason == null) {
       long flowStart = System.nanoTime();
@@ -209,45 +218,46 @@ public final class TemporalStabilizer implements AutoCloseable {
         LOG.debug("{} #{}: {}; starting afresh", source.streamId(), source.index(), reason.label());
       }
     }
-    remember(source.streamId(), new StreamState(width, height, source.index(), small, grey, out));
+    if (out == null) {
+      Images.rgb(stylised.rgb(), width, height, spare);
+    }
+    remember(source.streamId(), new StreamState(width, height, source.index(), small, grey, spare));
     metrics.frame(System.nanoTime() - start, carried);
-    return out == stylised.rgb() ? stylised : stylised.withPixels(out);
+    return out == null ? stylised : stylised.withPixels(out);
   }
 
   /**
    * {@code stylised + blend * weight * (warped previous - stylised)}, per pixel and channel, with
-   * the backward flow and the softened weights at the flow's size.
+   * the backward flow and the softened weights at the flow's size, into {@link #spare}.
    */
-  private byte[] blend(byte[] previousOut, byte[] stylised, int width, int height) {
-    Images.rgb(previousOut, width, height, previous);
+  private byte[] blend(Mat previous, byte[] stylised, int width, int height) {
     maps.offsets(backward, width, height, map);
     try (Mat none = new Mat();
         Scalar border = new Scalar(0)) {
       remap(
           previous, warped, map, none, INTER_LINEAR | WARP_RELATIVE_MAP, BORDER_REPLICATE, border);
     }
-    // One native pass: out = a * warped + (1 - a) * stylised with a = blend * weight, rounded; the
-    // weights scaled at the flow's size, then resized bilinearly (the same, both being linear).
-    double blend = settings.blend();
-    weightsSmall.convertTo(carriedSmall, CV_32FC1, blend, 0);
-    weightsSmall.convertTo(freshSmall, CV_32FC1, -blend, 1);
+    // One native pass: out = a * warped + (1 - a) * stylised with a = blend * weight, rounded; a
+    // scaled at the flow's size, then resized bilinearly (the same, both being linear).
+    weightsSmall.convertTo(carriedSmall, CV_32FC1, settings.blend(), 0);
     try (Size size = new Size(width, height)) {
       resize(carriedSmall, carriedWeights, size, 0, 0, INTER_LINEAR);
-      resize(freshSmall, freshWeights, size, 0, 0, INTER_LINEAR);
     }
+    carriedWeights.convertTo(freshWeights, CV_32FC1, -1, 1);
     blendLinear(
-        warped,
-        Images.rgb(stylised, width, height, current),
-        carriedWeights,
-        freshWeights,
-        blended);
-    return Images.bytes(blended);
+        warped, Images.rgb(stylised, width, height, current), carriedWeights, freshWeights, spare);
+    return Images.bytes(spare);
   }
 
   private void remember(String streamId, StreamState state) {
     StreamState old = streams.put(streamId, state);
     if (old != null) {
-      old.close();
+      // its output matrix is where the next frame's output goes
+      old.small().close();
+      old.grey().close();
+      spare = old.output();
+    } else {
+      spare = new Mat();
     }
     Iterator<Map.Entry<String, StreamState>> eldest = streams.entrySet().iterator();
     while (streams.size() > settings.maxStreams()) {
@@ -279,16 +289,14 @@ public final class TemporalStabilizer implements AutoCloseable {
           backward,
           forward,
           mask,
-          previous,
           warped,
           map,
           weightsSmall,
           carriedSmall,
-          freshSmall,
           carriedWeights,
           freshWeights,
           current,
-          blended
+          spare
         }) {
       m.close();
     }
