@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A style network compiled by libtorch from {@link TorchScriptSource}: a batch of 8-bit RGB frames
@@ -40,14 +41,23 @@ public final class ScriptedNetwork {
 
   /**
    * Compiles the network's architecture and binds its current weights (the upsampling layers'
-   * {@link SubPixel} kernels are derived from them here, once).
+   * {@link SubPixel} kernels and the {@link PixelScale} folded into the first and last layer are
+   * derived from them here, once).
    */
   public static ScriptedNetwork compile(StyleNetwork network) {
     String source = TorchScriptSource.of(network.architecture());
     byte[] archive = TorchScriptArchive.of(TorchScriptSource.CLASS_NAME, source);
     List<NDArray> tensors = new ArrayList<>();
+    Map<String, NDArray> p = network.parameters();
     for (ParameterSpec spec : network.architecture().parameters()) {
-      tensors.add(network.parameters().get(spec.name()));
+      tensors.add(
+          switch (spec.name()) {
+            case "conv1.weight" -> PixelScale.inputWeight(p.get("conv1.weight"));
+            case "conv1.bias" -> PixelScale.inputBias(p.get("conv1.weight"), p.get("conv1.bias"));
+            case "out.weight" -> PixelScale.outputWeight(p.get("out.weight"));
+            case "out.bias" -> PixelScale.outputBias(p.get("out.bias"));
+            default -> p.get(spec.name());
+          });
     }
     for (String layer : TorchScriptSource.UPSAMPLING) {
       tensors.add(

@@ -13,11 +13,11 @@ import java.util.Locale;
  * frames (N, H, W, 3) to stylised ones.
  *
  * <p>{@code forward(x, p, strength)}: {@code x} the uint8 frames, {@code p} the network's tensors
- * in {@link Architecture#parameters()} order followed by the {@link SubPixel} kernel and bias of
- * each of the {@link #UPSAMPLING} layers, {@code strength} the blend with the original (1 = full
- * style). Sides that are not a multiple of {@link Architecture#sideMultiple()} are extended by
- * repeating the last row and column and cropped back afterwards, as {@link
- * dev.restyle.engine.stylize.Stylizer} does.
+ * in {@link Architecture#parameters()} order (the first and last convolution's with the {@link
+ * PixelScale} folded in) followed by the {@link SubPixel} kernel and bias of each of the {@link
+ * #UPSAMPLING} layers, {@code strength} the blend with the original (1 = full style). Sides that
+ * are not a multiple of {@link Architecture#sideMultiple()} are extended by repeating the last row
+ * and column and cropped back afterwards, as {@link dev.restyle.engine.stylize.Stylizer} does.
  */
 public final class TorchScriptSource {
   /**
@@ -81,13 +81,11 @@ public final class TorchScriptSource {
     body("y = content");
     body("if th != h or tw != w:");
     body("  y = torch.replication_pad2d(y, [0, tw - w, 0, th - h])");
-    // Affine maps commute with average pooling and bilinear upsampling: [0, 255] <-> [-0.5, 0.5]
-    // is applied at the network's own resolution, two passes over the smaller image on each side.
+    // [0, 255] <-> [-0.5, 0.5] is folded into the first and last convolution (PixelScale).
     int downscale = architecture.downscale();
     if (downscale > 1) {
       body("y = torch.avg_pool2d(y, [" + downscale + ", " + downscale + "])");
     }
-    body("y = torch.sub(torch.div(y, 255.), 0.5)");
     block("conv1", 1, true);
     block("conv2", 2, true);
     block("conv3", 2, true);
@@ -100,7 +98,6 @@ public final class TorchScriptSource {
       upsample(name);
     }
     body("y = " + conv("y", "out", 1));
-    body("y = torch.mul(torch.add(y, 0.5), 255.)");
     if (downscale > 1) {
       body("y = torch.upsample_bilinear2d(y, [th, tw], False)");
     }
