@@ -60,8 +60,18 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--repeats",
       defaultValue = "5",
-      description = "timed passes per row, median reported (default ${DEFAULT-VALUE})")
+      description =
+          "timed passes per row, split over the rounds, median reported (default ${DEFAULT-VALUE})")
   int repeats;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "alternating rounds of restyle's timings and the baseline's, so that a machine that"
+              + " slows down part-way slows both alike; the median of the round medians is"
+              + " reported (default ${DEFAULT-VALUE}; 1 with --quick or without a baseline)")
+  int rounds;
 
   @Option(
       names = "--warmup",
@@ -156,6 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         batch,
         quick && warmup == 2 ? 1 : warmup,
         quick && !explicitRepeats ? 3 : repeats,
+        quick && rounds == 3 ? 1 : rounds,
         threads != null ? threads : java.lang.Runtime.getRuntime().availableProcessors(),
         noBaseline ? null : python,
         plot,

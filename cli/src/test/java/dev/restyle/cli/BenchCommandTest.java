@@ -81,6 +81,8 @@ class BenchCommandTest {
             "none",
             "--repeats",
             "1",
+            "--rounds",
+            "2",
             "--warmup",
             "0",
             "--threads",
@@ -89,6 +91,10 @@ class BenchCommandTest {
             json.toString());
     assertEquals(0, result.exitCode(), result.err());
     assertTrue(result.out().contains("baseline: PyTorch"), result.out());
+    // restyle and the baseline take turns: each row timed in both rounds, on both sides
+    assertTrue(result.out().contains("2 alternating rounds"), result.out());
+    assertTrue(result.err().contains("faster at 64x64 (round 2 of 2)"), result.err());
+    assertTrue(result.err().contains("PyTorch eager baseline (" + PYTHON + ") (round 2 of 2)"));
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     for (String network : new String[] {"full", "faster"}) {
       double diff = report.path("maxAbsDiff").path(network).asDouble(Double.NaN);
@@ -110,6 +116,9 @@ class BenchCommandTest {
     CliRun repeats = CliRun.of("bench", "--repeats", "0", "--no-baseline");
     assertEquals(2, repeats.exitCode(), repeats.err());
     assertTrue(repeats.err().contains("repeats must be positive"), repeats.err());
+    CliRun rounds = CliRun.of("bench", "--rounds", "0", "--no-baseline");
+    assertEquals(2, rounds.exitCode(), rounds.err());
+    assertTrue(rounds.err().contains("rounds must be between 1 and 20"), rounds.err());
   }
 
   private static boolean hasTorch() throws Exception {

@@ -16,7 +16,9 @@ import java.util.List;
  * @param clipFrames frames per clip
  * @param batch frames per network pass
  * @param warmup untimed passes before the timed ones
- * @param repeats timed passes per row (the median is reported)
+ * @param repeats timed passes per row, split over the rounds
+ * @param rounds alternating rounds of restyle's timings and the baseline's (the median of the round
+ *     medians is reported): a machine that slows down part-way slows both alike
  * @param threads intra-op threads for libtorch (and for the baseline)
  * @param python the interpreter for the PyTorch eager baseline, or null to skip it
  * @param plot where to write the PNG plot, or null
@@ -32,6 +34,7 @@ public record BenchConfig(
     int batch,
     int warmup,
     int repeats,
+    int rounds,
     int threads,
     Path python,
     Path plot,
@@ -74,11 +77,19 @@ public record BenchConfig(
     if (repeats < 1) {
       problems.add("repeats must be positive, got " + repeats);
     }
+    if (rounds < 1 || rounds > 20) {
+      problems.add("rounds must be between 1 and 20, got " + rounds);
+    }
     if (threads < 1 || threads > 1024) {
       problems.add("threads must be between 1 and 1024, got " + threads);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid bench settings: " + String.join("; ", problems));
     }
+  }
+
+  /** Timed passes per row in each round (at least one). */
+  public int repeatsPerRound() {
+    return Math.ceilDiv(repeats, rounds);
   }
 }

@@ -61,8 +61,8 @@ public final class BenchRunner {
     double peak = CpuPeak.gflops();
 
     Path work = Files.createTempDirectory("restyle-bench-");
+    List<Measured> measured = new ArrayList<>();
     try {
-      List<BenchReport.Row> rows = new ArrayList<>();
       List<TorchBaseline.Network> files = new ArrayList<>();
       List<TorchBaseline.CheckOutput> checks = new ArrayList<>();
       byte[] checkImage = NetworkTimer.randomFrames(CHECK_SIZE, 1, 11).getFirst();
@@ -70,30 +70,51 @@ public final class BenchRunner {
       Files.write(checkInput, checkImage);
       for (NetworkPreset preset : config.networks()) {
         Architecture arch = preset.architecture().withUpsampling(config.upsampling());
-        try (StyleNetwork network = StyleNetwork.initialise(arch, Device.cpu(), SEED)) {
-          Path file = work.resolve(name(preset) + NetworkFile.EXTENSION);
-          new NetworkFile(arch, "bench " + name(preset), "{}", network.weights()).save(file);
-          files.add(new TorchBaseline.Network(name(preset), file));
-          Path floats = work.resolve(name(preset) + ".f32");
-          Files.write(floats, checkOutput(network, checkImage));
-          checks.add(new TorchBaseline.CheckOutput(name(preset), floats));
-          rows.addAll(measure(preset, network, work));
-        }
+        StyleNetwork network = StyleNetwork.initialise(arch, Device.cpu(), SEED);
+        measured.add(new Measured(preset, network));
+        Path file = work.resolve(name(preset) + NetworkFile.EXTENSION);
+        new NetworkFile(arch, "bench " + name(preset), "{}", network.weights()).save(file);
+        files.add(new TorchBaseline.Network(name(preset), file));
+        Path floats = work.resolve(name(preset) + ".f32");
+        Files.write(floats, checkOutput(network, checkImage));
+        checks.add(new TorchBaseline.CheckOutput(name(preset), floats));
       }
+      TorchBaseline baseline = null;
       String baselineNote;
-      Map<String, Double> diffs = Map.of();
       if (config.python() == null) {
         baselineNote = "left out (--no-baseline)";
+      } else if (config.sizes().isEmpty()) {
+        baselineNote = "left out: no sizes to time";
       } else {
-        TorchBaseline baseline = new TorchBaseline(config.python());
+        baseline = new TorchBaseline(config.python());
         Optional<String> why = baseline.unavailable();
+        baselineNote = why.map(w -> "left out: " + w).orElse(null);
         if (why.isPresent()) {
-          baselineNote = "left out: " + why.get();
-        } else if (config.sizes().isEmpty()) {
-          baselineNote = "left out: no sizes to time";
-        } else {
-          progress.accept("PyTorch eager baseline (" + config.python() + ")");
-          TorchBaseline.Result result =
+          baseline = null;
+        }
+      }
+      // Without a baseline there is nothing to alternate with: one round of every pass.
+      int rounds = baseline == null ? 1 : config.rounds();
+      int repeats = baseline == null ? config.repeats() : config.repeatsPerRound();
+      Map<RowKey, List<NetworkTimer.Timing>> timings = new LinkedHashMap<>();
+      Map<RowKey, List<TorchBaseline.Row>> torchTimings = new LinkedHashMap<>();
+      Map<String, Double> diffs = Map.of();
+      TorchBaseline.Result torch = null;
+      for (int round = 1; round <= rounds; round++) {
+        String of = rounds > 1 ? " (round " + round + " of " + rounds + ")" : "";
+        for (Measured m : measured) {
+          for (FrameSize size : config.sizes()) {
+            progress.accept(name(m.preset()) + " at " + size + of);
+            timings
+                .computeIfAbsent(new RowKey(name(m.preset()), size), k -> new ArrayList<>())
+                .add(
+                    NetworkTimer.time(
+                        m.stylizer(), size, config.batch(), config.warmup(), repeats));
+          }
+        }
+        if (baseline != null) {
+          progress.accept("PyTorch eager baseline (" + config.python() + ")" + of);
+          torch =
               baseline.run(
                   work,
                   files,
@@ -103,28 +124,56 @@ public final class BenchRunner {
                   config.threads(),
                   config.batch(),
                   config.warmup(),
-                  config.repeats());
-          baselineNote =
-              "PyTorch "
-                  + result.torchVersion()
-                  + " eager, torch.no_grad(), "
-                  + result.threads()
-                  + " threads, same weights, its default allocator ("
-                  + config.python()
-                  + "); restyle with "
-                  + TorchBaseline.HUGE_PAGES
-                  + "="
-                  + Objects.requireNonNullElse(System.getenv(TorchBaseline.HUGE_PAGES), "(unset)");
-          diffs = result.maxAbsDiff();
-          rows = withBaseline(rows, result);
+                  repeats);
+          for (TorchBaseline.Row r : torch.rows()) {
+            torchTimings
+                .computeIfAbsent(new RowKey(r.network(), r.size()), k -> new ArrayList<>())
+                .add(r);
+          }
         }
+      }
+      if (torch != null) {
+        diffs = torch.maxAbsDiff();
+        baselineNote =
+            "PyTorch "
+                + torch.torchVersion()
+                + " eager, torch.no_grad(), "
+                + torch.threads()
+                + " threads, same weights, its default allocator ("
+                + config.python()
+                + "); restyle with "
+                + TorchBaseline.HUGE_PAGES
+                + "="
+                + Objects.requireNonNullElse(System.getenv(TorchBaseline.HUGE_PAGES), "(unset)")
+                + (rounds > 1
+                    ? "; "
+                        + rounds
+                        + " alternating rounds (restyle, then PyTorch) of "
+                        + repeats
+                        + " timed passes a row, medians of the round medians"
+                    : "");
+      }
+      List<BenchReport.Row> rows = new ArrayList<>();
+      for (Measured m : measured) {
+        rows.addAll(rows(m, timings, torchTimings, work));
       }
       return new BenchReport(
           peak, threads, loadBefore, ProcessMemory.loadAverage(), rows, baselineNote, diffs);
     } finally {
+      measured.forEach(m -> m.network().close());
       deleteTree(work);
     }
   }
+
+  /** One network under measurement, and the stylizer that times it. */
+  private record Measured(NetworkPreset preset, StyleNetwork network, BatchStylizer stylizer) {
+    Measured(NetworkPreset preset, StyleNetwork network) {
+      this(preset, network, new BatchStylizer(new Stylizer(network)));
+    }
+  }
+
+  /** A row of the table: a network (by its name there) at a frame size. */
+  private record RowKey(String network, FrameSize size) {}
 
   /** The preset's name, with the upsampling when it is not the preset's own. */
   private String name(NetworkPreset preset) {
@@ -133,18 +182,26 @@ public final class BenchRunner {
         : preset.id() + "-" + config.upsampling().id();
   }
 
-  private List<BenchReport.Row> measure(NetworkPreset preset, StyleNetwork network, Path work)
+  /**
+   * The network's rows: its timings of every round and the baseline's, merged, then its traces and
+   * its clips end to end (once each, after the rounds).
+   */
+  private List<BenchReport.Row> rows(
+      Measured m,
+      Map<RowKey, List<NetworkTimer.Timing>> timings,
+      Map<RowKey, List<TorchBaseline.Row>> torchTimings,
+      Path work)
       throws Exception {
+    String name = name(m.preset());
     Map<FrameSize, BenchReport.Row> rows = new LinkedHashMap<>();
-    BatchStylizer stylizer = new BatchStylizer(new Stylizer(network));
     for (FrameSize size : config.sizes()) {
-      progress.accept(name(preset) + " at " + size);
-      NetworkTimer.Timing t =
-          NetworkTimer.time(stylizer, size, config.batch(), config.warmup(), config.repeats());
+      RowKey key = new RowKey(name, size);
+      List<NetworkTimer.Timing> t = timings.get(key);
+      List<TorchBaseline.Row> torch = torchTimings.getOrDefault(key, List.of());
       if (config.trace() != null) {
-        Path file = config.trace().resolve(name(preset) + "-" + size + ".json");
+        Path file = config.trace().resolve(name + "-" + size + ".json");
         List<OpProfile.Op> ops =
-            OpProfile.record(stylizer, size, config.batch(), config.repeats(), file);
+            OpProfile.record(m.stylizer(), size, config.batch(), config.repeats(), file);
         progress.accept(
             "trace "
                 + file
@@ -154,32 +211,27 @@ public final class BenchRunner {
       rows.put(
           size,
           new BenchReport.Row(
-              name(preset),
+              name,
               size,
               config.batch(),
-              t.medianMillis(),
-              t.cpuMillis(),
-              t.peakRssBytes().orElse(-1),
-              gflop(preset.architecture(), size),
-              Double.NaN,
-              Double.NaN,
+              median(t.stream().mapToDouble(NetworkTimer.Timing::medianMillis)),
+              median(t.stream().mapToDouble(NetworkTimer.Timing::cpuMillis)),
+              t.stream().mapToLong(x -> x.peakRssBytes().orElse(-1)).max().orElse(-1),
+              gflop(m.preset().architecture(), size),
+              median(torch.stream().mapToDouble(TorchBaseline.Row::medianMillis)),
+              median(torch.stream().mapToDouble(TorchBaseline.Row::cpuMillis)),
               Double.NaN));
     }
     for (FrameSize clipSize : config.clips()) {
       progress.accept(
-          name(preset)
-              + " end to end, "
-              + clipSize
-              + " clip of "
-              + config.clipFrames()
-              + " frames");
+          name + " end to end, " + clipSize + " clip of " + config.clipFrames() + " frames");
       Path clip = ClipRun.writeClip(work, clipSize, config.clipFrames());
       PipelineResult result =
-          ClipRun.run(clip, work.resolve("out-" + name(preset) + ".mp4"), network, config.batch());
+          ClipRun.run(clip, work.resolve("out-" + name + ".mp4"), m.network(), config.batch());
       if (result.framesOut() != config.clipFrames()) {
         LOG.warn(
             "{} end to end at {}: {} of {} frames came out",
-            name(preset),
+            name,
             clipSize,
             result.framesOut(),
             config.clipFrames());
@@ -189,13 +241,13 @@ public final class BenchRunner {
           clipSize,
           row == null
               ? new BenchReport.Row(
-                  name(preset),
+                  name,
                   clipSize,
                   config.batch(),
                   Double.NaN,
                   Double.NaN,
                   -1,
-                  gflop(preset.architecture(), clipSize),
+                  gflop(m.preset().architecture(), clipSize),
                   Double.NaN,
                   Double.NaN,
                   result.framesPerSecond())
@@ -214,29 +266,14 @@ public final class BenchRunner {
     return new ArrayList<>(rows.values());
   }
 
-  private static double gflop(Architecture arch, FrameSize size) {
-    return 2.0 * arch.multiplyAccumulates(size.height(), size.width()) / 1e9;
+  /** The median, or NaN when there are no values. */
+  private static double median(java.util.stream.DoubleStream values) {
+    double[] v = values.toArray();
+    return v.length == 0 ? Double.NaN : NetworkTimer.median(v);
   }
 
-  private static List<BenchReport.Row> withBaseline(
-      List<BenchReport.Row> rows, TorchBaseline.Result result) {
-    List<BenchReport.Row> out = new ArrayList<>();
-    for (BenchReport.Row r : rows) {
-      Optional<TorchBaseline.Row> torch = result.row(r.network(), r.size());
-      out.add(
-          new BenchReport.Row(
-              r.network(),
-              r.size(),
-              r.batch(),
-              r.millis(),
-              r.cpuMillis(),
-              r.peakRssBytes(),
-              r.gflopPerFrame(),
-              torch.map(TorchBaseline.Row::medianMillis).orElse(Double.NaN),
-              torch.map(TorchBaseline.Row::cpuMillis).orElse(Double.NaN),
-              r.endToEndFps()));
-    }
-    return out;
+  private static double gflop(Architecture arch, FrameSize size) {
+    return 2.0 * arch.multiplyAccumulates(size.height(), size.width()) / 1e9;
   }
 
   /** restyle's unclamped float output on the check image, (3, H, W) little-endian float32. */

@@ -65,13 +65,21 @@ class BenchReportTest {
                     -1,
                     0,
                     0,
+                    0,
                     null,
                     null,
                     null,
                     null));
     for (String part :
         List.of(
-            "upsampling", "size or clip", "clip frames", "batch", "warmup", "repeats", "threads")) {
+            "upsampling",
+            "size or clip",
+            "clip frames",
+            "batch",
+            "warmup",
+            "repeats",
+            "rounds",
+            "threads")) {
       assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
     }
   }
