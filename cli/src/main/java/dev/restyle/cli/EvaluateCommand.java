@@ -3,7 +3,6 @@ package dev.restyle.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.restyle.engine.image.ImageFiles;
-import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.LossWeights;
@@ -12,6 +11,7 @@ import dev.restyle.engine.loss.StyleLoss;
 import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.NetworkRef;
 import dev.restyle.trainer.PhotoSplit;
+import dev.restyle.trainer.StyleRegion;
 import dev.restyle.trainer.TrainConfig;
 import dev.restyle.trainer.TrainedWith;
 import dev.restyle.trainer.evaluate.ContactSheet;
@@ -232,7 +232,8 @@ final class EvaluateCommand implements Callable<Integer> {
           new Evaluator(
               loss,
               style,
-              Resize.longerSide(ImageFiles.read(style), styleSide),
+              // the part of its own style image the first network learnt from
+              StyleRegion.read(style, styleImage == null ? first.styleRegion() : null, styleSide),
               weights,
               StyleLoss.parse(pick(styleLoss, pick(trained.styleLoss(), defaults.styleLoss()))),
               device);

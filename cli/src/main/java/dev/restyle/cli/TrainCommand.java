@@ -7,6 +7,7 @@ import dev.restyle.engine.registry.StyleRegistry;
 import dev.restyle.trainer.Checkpoint;
 import dev.restyle.trainer.Distillation;
 import dev.restyle.trainer.NetworkRef;
+import dev.restyle.trainer.StyleRegion;
 import dev.restyle.trainer.TrainConfig;
 import dev.restyle.trainer.TrainedWith;
 import dev.restyle.trainer.Trainer;
@@ -63,6 +64,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--style-size", description = "longer side of the style image (default 384)")
   Integer styleSize;
+
+  @Option(
+      names = "--style-region",
+      paramLabel = "X,Y,W,H",
+      description =
+          "learn the style from this part of the style image, in its pixels (default: all of it)")
+  String styleRegion;
 
   @Option(names = "--lr", description = "Adam learning rate (default 1e-3)")
   Double learningRate;
@@ -274,6 +282,11 @@ final class TrainCommand implements Callable<Integer> {
     options.put("batchSize", batchSize);
     options.put("cropSize", cropSize);
     options.put("styleSize", pick(styleSize, taught.styleSize()));
+    options.put(
+        "styleRegion",
+        styleRegion != null
+            ? StyleRegion.parse(styleRegion)
+            : style == null ? taught.styleRegion() : null);
     options.put("learningRate", learningRate);
     options.put("contentWeight", pick(contentWeight, taught.contentWeight()));
     options.put("styleWeight", pick(styleWeight, taught.styleWeight()));

@@ -177,6 +177,13 @@ class MainTest {
         CliRun.of(
             args("train --style {} --photos {} --name cli-tiny --output {}", style, photos, run));
     tooFew.assertUserError("restyle train:", "holding out 30 photos leaves none", "--holdout");
+    CliRun outside =
+        CliRun.of(
+            args(
+                "train --style {} --photos {} --name cli-tiny --holdout 1 --style-region 8,0,40,40",
+                style,
+                photos));
+    outside.assertUserError("restyle train:", "style region 8,0,40,40 does not fit", "(40x40)");
 
     CliRun first =
         CliRun.of(
@@ -184,7 +191,7 @@ class MainTest {
                 "train --style {} --photos {} --name cli-tiny --output {} --steps 2 --crop-size 32"
                     + " --style-size 32 --batch-size 1 --width 0.25 --residual-blocks 1"
                     + " --checkpoint-every 2 --preview-every 2 --holdout 1"
-                    + " --loss-network random-cascade --slices 4",
+                    + " --loss-network random-cascade --slices 4 --style-region 4,0,36,40",
                 style,
                 photos,
                 run));
@@ -200,6 +207,8 @@ class MainTest {
     assertEquals(0.25, Checkpoint.load(checkpoint).config().width());
     assertEquals(1, Checkpoint.load(checkpoint).config().holdout());
     assertEquals(4, Checkpoint.load(checkpoint).config().slices());
+    assertEquals("4,0,36,40", Checkpoint.load(checkpoint).config().styleRegion().toString());
+    assertTrue(card.contains("the region 4,0,36,40 (x, y, width, height)"), card);
 
     CliRun finished = CliRun.of("train", "--resume", checkpoint.toString());
     finished.assertUserError("restyle train:", "pass --steps");

@@ -34,7 +34,7 @@ final class ModelCard {
 
             | | |
             | --- | --- |
-            | style image | `%s` (SHA-256 `%s`) |
+            | style image | `%s` (SHA-256 `%s`)%s |
             | training photos | `%s`, the last %d in name order held out |
             | architecture | Johnson et al. 2016 transformation network, %s, %,d parameters |
             | loss network | `%s`, %s |
@@ -52,6 +52,9 @@ final class ModelCard {
             LocalDate.now(ZoneOffset.UTC),
             config.style(),
             Sha256.ofFile(config.style()),
+            config.styleRegion() == null
+                ? ""
+                : ", the region " + config.styleRegion() + " (x, y, width, height)",
             config.photos(),
             config.holdout(),
             config.architecture(),

@@ -77,6 +77,8 @@ import java.util.regex.Pattern;
  * @param initFromSha256 SHA-256 of that network's file, pinned when the run starts
  * @param lossLayers with the inception-v3 loss network: its style and content layers and how they
  *     are read (null: {@link InceptionLossNetwork.Layers#DEFAULT}, written out when the run starts)
+ * @param styleRegion the part of the style image the style is learnt from, before it is resized to
+ *     {@code styleSize} (null: the whole image)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainConfig(
@@ -113,7 +115,8 @@ public record TrainConfig(
     Distillation distillation,
     String initFrom,
     String initFromSha256,
-    InceptionLossNetwork.Layers lossLayers) {
+    InceptionLossNetwork.Layers lossLayers,
+    StyleRegion styleRegion) {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
@@ -166,6 +169,9 @@ public record TrainConfig(
     }
     if (styleSize < 16) {
       problems.add("styleSize must be at least 16, got " + styleSize);
+    }
+    if (styleRegion != null && style != null && Files.isRegularFile(style)) {
+      styleRegion.misfit(style).ifPresent(problems::add);
     }
     if (!(learningRate > 0 && learningRate < 1)) {
       problems.add("learningRate must be in (0, 1), got " + learningRate);
@@ -352,6 +358,7 @@ public record TrainConfig(
         DEFAULT_GRADIENT_CLIP,
         DEFAULT_JITTER,
         0.0,
+        null,
         null,
         null,
         null,

@@ -23,6 +23,7 @@ import java.nio.file.Path;
  * @param holdout photos of that folder held out (0 for configs written before the split)
  * @param styleLoss style loss name ({@code gram} for configs written before the choice existed)
  * @param lossLayers the inception-v3 layers, if that was the loss network
+ * @param styleRegion the part of the style image it was learnt from (null: all of it)
  */
 public record TrainedWith(
     Path style,
@@ -35,13 +36,14 @@ public record TrainedWith(
     Path photos,
     Integer holdout,
     String styleLoss,
-    InceptionLossNetwork.Layers lossLayers) {
+    InceptionLossNetwork.Layers lossLayers,
+    StyleRegion styleRegion) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Nothing known. */
   public static final TrainedWith NONE =
-      new TrainedWith(null, null, null, null, null, null, null, null, null, null, null);
+      new TrainedWith(null, null, null, null, null, null, null, null, null, null, null, null);
 
   /**
    * @throws IOException if the config is not JSON
@@ -66,6 +68,9 @@ public record TrainedWith(
         c.hasNonNull("styleLoss") ? c.get("styleLoss").asText() : known ? "gram" : null,
         c.hasNonNull("lossLayers")
             ? JSON.treeToValue(c.get("lossLayers"), InceptionLossNetwork.Layers.class)
+            : null,
+        c.hasNonNull("styleRegion")
+            ? JSON.treeToValue(c.get("styleRegion"), StyleRegion.class)
             : null);
   }
 

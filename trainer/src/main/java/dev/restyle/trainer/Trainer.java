@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.restyle.engine.image.ImageFiles;
 import dev.restyle.engine.image.ImageTensors;
-import dev.restyle.engine.image.Resize;
 import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.PerceptualLoss;
@@ -99,7 +98,7 @@ public final class Trainer {
             : ", distilling " + teacherRef.label() + " (" + teacherRef.file().architecture() + ")");
     PhotoDataset photos = PhotoDataset.load(config.photos(), config.cropSize(), config.holdout());
     BufferedImage styleImage =
-        Resize.longerSide(ImageFiles.read(config.style()), config.styleSize());
+        StyleRegion.read(config.style(), config.styleRegion(), config.styleSize());
     long start = resume == null ? 0 : resume.step();
 
     try (NDManager manager = NDManager.newBaseManager(device);
