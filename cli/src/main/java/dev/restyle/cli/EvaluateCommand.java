@@ -186,6 +186,8 @@ final class EvaluateCommand implements Callable<Integer> {
           "no photos to evaluate on: give --photos DIR (and --holdout N) or --image FILE");
     }
     Path style = pick(styleImage, first.style());
+    // the part of its own style image the first network learnt from
+    StyleRegion region = styleImage == null ? first.styleRegion() : null;
     if (style == null || !Files.isRegularFile(style)) {
       throw new IllegalArgumentException(
           (style == null
@@ -232,8 +234,7 @@ final class EvaluateCommand implements Callable<Integer> {
           new Evaluator(
               loss,
               style,
-              // the part of its own style image the first network learnt from
-              StyleRegion.read(style, styleImage == null ? first.styleRegion() : null, styleSide),
+              StyleRegion.read(style, region, styleSide),
               weights,
               StyleLoss.parse(pick(styleLoss, pick(trained.styleLoss(), defaults.styleLoss()))),
               device);
@@ -252,6 +253,10 @@ final class EvaluateCommand implements Callable<Integer> {
                   });
     }
     System.out.print(EvaluationTable.format(result, describe(folder, held, images.size())));
+    if (region != null) {
+      System.out.println(
+          "style region: " + region + " (x, y, width, height) of the style image, as trained");
+    }
     for (int i = 0; i < refs.size(); i++) {
       String note = seenNote(refs.get(i), folder, held);
       if (note != null) {
