@@ -282,11 +282,6 @@ final class TrainCommand implements Callable<Integer> {
     options.put("batchSize", batchSize);
     options.put("cropSize", cropSize);
     options.put("styleSize", pick(styleSize, taught.styleSize()));
-    options.put(
-        "styleRegion",
-        styleRegion != null
-            ? StyleRegion.parse(styleRegion)
-            : style == null ? taught.styleRegion() : null);
     options.put("learningRate", learningRate);
     options.put("contentWeight", pick(contentWeight, taught.contentWeight()));
     options.put("styleWeight", pick(styleWeight, taught.styleWeight()));
@@ -313,7 +308,13 @@ final class TrainCommand implements Callable<Integer> {
     options.put("temporalWeight", temporalWeight);
     options.put("distillation", distillation);
     options.put("initFrom", initFrom);
-    return d.with(options);
+    // A region belongs to its image: another --style image is learnt whole unless one is given
+    // (and the config's region is cleared first, as it may not fit the other image).
+    StyleRegion region =
+        styleRegion != null
+            ? StyleRegion.parse(styleRegion)
+            : style != null ? null : base != null ? base.styleRegion() : taught.styleRegion();
+    return d.withStyleRegion(null).with(options).withStyleRegion(region);
   }
 
   /** The distillation of the command line over the config's, or null for the usual training. */

@@ -209,6 +209,18 @@ class MainTest {
     assertEquals(4, Checkpoint.load(checkpoint).config().slices());
     assertEquals("4,0,36,40", Checkpoint.load(checkpoint).config().styleRegion().toString());
     assertTrue(card.contains("the region 4,0,36,40 (x, y, width, height)"), card);
+    // the run's config keeps its region; another --style image drops it (it may not fit there)
+    Path small = TestImages.write(TestImages.stripes(24, 24, 3), dir.resolve("small.png"));
+    Path other = dir.resolve("other");
+    CliRun otherImage =
+        CliRun.of(
+            args(
+                "train --config {} --style {} --output {} --name cli-other --steps 1",
+                run.resolve("config.yaml"),
+                small,
+                other));
+    assertEquals(0, otherImage.exitCode(), otherImage.errors().toString());
+    assertEquals(null, Checkpoint.load(other.resolve("checkpoint.ckpt")).config().styleRegion());
 
     CliRun finished = CliRun.of("train", "--resume", checkpoint.toString());
     finished.assertUserError("restyle train:", "pass --steps");

@@ -295,6 +295,16 @@ public record TrainConfig(
     return fromTree(tree);
   }
 
+  /** The same config, learning from {@code region} of the style image (null: all of it). */
+  public TrainConfig withStyleRegion(StyleRegion region) {
+    if (region != null) {
+      return with(Map.of("styleRegion", region));
+    }
+    ObjectNode tree = JSON.valueToTree(this);
+    tree.remove("styleRegion");
+    return fromTree(tree);
+  }
+
   private static void positive(List<String> problems, String field, long value) {
     if (value <= 0) {
       problems.add(field + " must be positive, got " + value);
