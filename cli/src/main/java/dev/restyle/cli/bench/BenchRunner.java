@@ -134,24 +134,7 @@ public final class BenchRunner {
       }
       if (torch != null) {
         diffs = torch.maxAbsDiff();
-        baselineNote =
-            "PyTorch "
-                + torch.torchVersion()
-                + " eager, torch.no_grad(), "
-                + torch.threads()
-                + " threads, same weights, its default allocator ("
-                + config.python()
-                + "); restyle with "
-                + TorchBaseline.HUGE_PAGES
-                + "="
-                + Objects.requireNonNullElse(System.getenv(TorchBaseline.HUGE_PAGES), "(unset)")
-                + (rounds > 1
-                    ? "; "
-                        + rounds
-                        + " alternating rounds (restyle, then PyTorch) of "
-                        + repeats
-                        + " timed passes a row, medians of the round medians"
-                    : "");
+        baselineNote = describe(torch, rounds, repeats);
       }
       List<BenchReport.Row> rows = new ArrayList<>();
       for (Measured m : measured) {
@@ -163,6 +146,27 @@ public final class BenchRunner {
       measured.forEach(m -> m.network().close());
       deleteTree(work);
     }
+  }
+
+  /** The baseline line of the table: what PyTorch ran, and how the two sides took turns. */
+  private String describe(TorchBaseline.Result torch, int rounds, int repeats) {
+    return "PyTorch "
+        + torch.torchVersion()
+        + " eager, torch.no_grad(), "
+        + torch.threads()
+        + " threads, same weights, its default allocator ("
+        + config.python()
+        + "); restyle with "
+        + TorchBaseline.HUGE_PAGES
+        + "="
+        + Objects.requireNonNullElse(System.getenv(TorchBaseline.HUGE_PAGES), "(unset)")
+        + (rounds > 1
+            ? "; "
+                + rounds
+                + " alternating rounds (restyle, then PyTorch) of "
+                + repeats
+                + " timed passes a row, medians of the round medians"
+            : "");
   }
 
   /** One network under measurement, and the stylizer that times it. */
