@@ -26,7 +26,8 @@ import javax.imageio.stream.ImageInputStream;
  * @param height height in pixels
  */
 public record StyleRegion(int x, int y, int width, int height) {
-  private static final Pattern TEXT = Pattern.compile("\\s*(\\d+),(\\d+),(\\d+),(\\d+)\\s*");
+  private static final Pattern TEXT =
+      Pattern.compile("\\s*(\\d{1,6}),(\\d{1,6}),(\\d{1,6}),(\\d{1,6})\\s*");
 
   public StyleRegion {
     if (x < 0 || y < 0 || width < 16 || height < 16) {

@@ -22,6 +22,7 @@ class StyleRegionTest {
     IllegalArgumentException text =
         assertThrows(IllegalArgumentException.class, () -> StyleRegion.parse("0 40 560 474"));
     assertTrue(text.getMessage().contains("X,Y,WIDTH,HEIGHT"), text.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> StyleRegion.parse("0,0,99999999999,64"));
     IllegalArgumentException small =
         assertThrows(IllegalArgumentException.class, () -> StyleRegion.parse("0,0,8,100"));
     assertTrue(small.getMessage().contains("at least 16 pixels"), small.getMessage());
