@@ -1,6 +1,7 @@
 package dev.restyle.trainer;
 
 import dev.restyle.engine.image.ImageFiles;
+import dev.restyle.engine.image.ImageTensors;
 import dev.restyle.engine.image.Resize;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -96,11 +97,7 @@ public record StyleRegion(int x, int y, int width, int height) {
               throw new IllegalArgumentException(why);
             });
     // a copy: a subimage shares its parent's raster, which code reading pixel buffers misreads
-    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    java.awt.Graphics2D g = out.createGraphics();
-    g.drawImage(image.getSubimage(x, y, width, height), 0, 0, null);
-    g.dispose();
-    return out;
+    return ImageTensors.asThreeByteBgr(image.getSubimage(x, y, width, height));
   }
 
   /**

@@ -287,21 +287,24 @@ public record TrainConfig(
 
   /** The same config, distilling as {@code d} says (null: the usual training). */
   public TrainConfig withDistillation(Distillation d) {
-    if (d != null) {
-      return with(Map.of("distillation", d));
-    }
-    ObjectNode tree = JSON.valueToTree(this);
-    tree.remove("distillation");
-    return fromTree(tree);
+    return withOptional("distillation", d);
   }
 
   /** The same config, learning from {@code region} of the style image (null: all of it). */
   public TrainConfig withStyleRegion(StyleRegion region) {
-    if (region != null) {
-      return with(Map.of("styleRegion", region));
+    return withOptional("styleRegion", region);
+  }
+
+  /**
+   * The same config with an optional field set, or removed when {@code value} is null ({@link
+   * #with} leaves a field as it is for null).
+   */
+  private TrainConfig withOptional(String field, Object value) {
+    if (value != null) {
+      return with(Map.of(field, value));
     }
     ObjectNode tree = JSON.valueToTree(this);
-    tree.remove("styleRegion");
+    tree.remove(field);
     return fromTree(tree);
   }
 

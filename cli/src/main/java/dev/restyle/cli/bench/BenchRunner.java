@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.DoubleStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,17 +81,18 @@ public final class BenchRunner {
         checks.add(new TorchBaseline.CheckOutput(name(preset), floats));
       }
       TorchBaseline baseline = null;
-      String baselineNote;
+      String baselineNote = null;
       if (config.python() == null) {
         baselineNote = "left out (--no-baseline)";
       } else if (config.sizes().isEmpty()) {
         baselineNote = "left out: no sizes to time";
       } else {
-        baseline = new TorchBaseline(config.python());
-        Optional<String> why = baseline.unavailable();
-        baselineNote = why.map(w -> "left out: " + w).orElse(null);
+        TorchBaseline candidate = new TorchBaseline(config.python());
+        Optional<String> why = candidate.unavailable();
         if (why.isPresent()) {
-          baseline = null;
+          baselineNote = "left out: " + why.get();
+        } else {
+          baseline = candidate;
         }
       }
       // Without a baseline there is nothing to alternate with: one round of every pass.
@@ -271,7 +273,7 @@ public final class BenchRunner {
   }
 
   /** The median, or NaN when there are no values. */
-  private static double median(java.util.stream.DoubleStream values) {
+  private static double median(DoubleStream values) {
     double[] v = values.toArray();
     return v.length == 0 ? Double.NaN : NetworkTimer.median(v);
   }

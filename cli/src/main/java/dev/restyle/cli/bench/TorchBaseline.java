@@ -65,13 +65,7 @@ final class TorchBaseline {
    * @param maxAbsDiff per network: largest difference from restyle's output, in [0, 255] units
    * @param rows timings
    */
-  record Result(String torchVersion, int threads, Map<String, Double> maxAbsDiff, List<Row> rows) {
-    Optional<Row> row(String network, FrameSize size) {
-      return rows.stream()
-          .filter(r -> r.network.equals(network) && r.size.equals(size))
-          .findFirst();
-    }
-  }
+  record Result(String torchVersion, int threads, Map<String, Double> maxAbsDiff, List<Row> rows) {}
 
   private final Path python;
 
