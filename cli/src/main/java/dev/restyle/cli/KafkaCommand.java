@@ -154,7 +154,7 @@ final class KafkaCommand implements Callable<Integer> {
           Topics.partitions(bootstrap, settings.inputTopic()));
     }
     Device device = Engine.getInstance().defaultDevice();
-    Runtime.leaveACoreForThePipeline(device);
+    Runtime.leaveACoreForThePipeline(device, 1);
     try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device)) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       AtomicReference<KafkaStylizer> self = new AtomicReference<>();

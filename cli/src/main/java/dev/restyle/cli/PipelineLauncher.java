@@ -39,7 +39,7 @@ final class PipelineLauncher {
   static int launch(String command, PipelineConfig config, Duration shutdownTimeout)
       throws Exception {
     Device device = Engine.getInstance().defaultDevice();
-    Runtime.leaveACoreForThePipeline(device);
+    Runtime.leaveACoreForThePipeline(device, config.predictors());
     PipelineService service =
         new PipelineService(config, endpoints(), PipelineService.registryFor(config));
     try (StopSignals signals = StopSignals.install(command, shutdownTimeout, service::stop);

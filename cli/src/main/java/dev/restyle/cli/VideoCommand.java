@@ -68,12 +68,10 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--predictors",
-      defaultValue = "1",
       description =
           "threads running the network, each on a batch of its own; frames stay in order"
-              + " (default ${DEFAULT-VALUE}: best on a CPU with few cores; more on a GPU or many"
-              + " cores)")
-  int predictors;
+              + " (default: 2 on a CPU, sharing its cores; 1 on a GPU)")
+  Integer predictors;
 
   @Mixin StyleChoice choice;
 
@@ -96,7 +94,7 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     if (batch != null && batch < 1) {
       throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
     }
-    if (predictors < 1) {
+    if (predictors != null && predictors < 1) {
       throw new IllegalArgumentException("--predictors must be at least 1, got " + predictors);
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
@@ -190,7 +188,9 @@ final class VideoCommand implements java.util.concurrent.Callable<Integer> {
     try (VideoFileSource source = VideoFileSource.open(file, name)) {
       StreamInfo info = source.info();
       Device device = Engine.getInstance().defaultDevice();
-      Runtime.leaveACoreForThePipeline(device);
+      int predictors =
+          this.predictors != null ? this.predictors : Runtime.defaultPredictors(device);
+      Runtime.leaveACoreForThePipeline(device, predictors);
       try (StyleNetwork network = StyleRegistry.standard().load(choice.style).toNetwork(device);
           VideoFileSink sink =
               VideoFileSink.open(output, info, source.openAudio(), VideoFileSink.Settings.DEFAULT);
