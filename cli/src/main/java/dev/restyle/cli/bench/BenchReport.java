@@ -163,7 +163,8 @@ public record BenchReport(
             + " times; FLOPs: convolutions only, counted from the"
             + " architecture (after nearest upsampling, restyle's compiled pass does 16/36 of the"
             + " upsampling layers' as sub-pixel convolutions, the baseline all of them); end-to-end: decode, stylise,"
-            + " encode of a synthetic clip through the video pipeline\n");
+            + " encode of a synthetic clip through the video pipeline (two predictors sharing the"
+            + " threads, as restyle video runs it)\n");
     return out.toString();
   }
 

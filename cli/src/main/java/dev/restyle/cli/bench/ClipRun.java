@@ -1,5 +1,6 @@
 package dev.restyle.cli.bench;
 
+import ai.djl.pytorch.jni.JniUtils;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.ingest.inference.StylizeProcessor;
@@ -15,7 +16,8 @@ import java.time.Duration;
 
 /**
  * End to end through the video file pipeline, as {@code restyle video} runs it: decode an MP4,
- * stylise, encode an MP4 (H.264 where available).
+ * stylise, encode an MP4 (H.264 where available), with up to two predictors sharing the bench's
+ * libtorch threads.
  */
 final class ClipRun {
   private ClipRun() {}
@@ -29,9 +31,17 @@ final class ClipRun {
     return clip;
   }
 
-  /** Stylises the clip into a scratch file; the result's fps is the end-to-end rate. */
+  /**
+   * Stylises the clip into a scratch file; the result's fps is the end-to-end rate. As in {@code
+   * restyle video} on a CPU, two predictors run the network side by side where there are two
+   * libtorch threads or more, each with half of them (the pipeline's threads take the setting when
+   * they start); the setting is restored afterwards.
+   */
   static PipelineResult run(Path clip, Path output, StyleNetwork network, int batch)
       throws Exception {
+    int threads = JniUtils.getNumThreads();
+    int predictors = Math.min(2, threads);
+    JniUtils.setNumThreads(threads / predictors);
     try (VideoFileSource source = VideoFileSource.open(clip, clip.getFileName().toString());
         VideoFileSink sink =
             VideoFileSink.open(
@@ -40,9 +50,11 @@ final class ClipRun {
           Pipeline.builder(source, StylizeProcessor.of(network, StyleOptions.DEFAULT), sink)
               .maxBatch(batch)
               .maxWait(Duration.ofMillis(batch > 1 ? 100 : 0))
+              .predictors(predictors)
               .build();
       return pipeline.run();
     } finally {
+      JniUtils.setNumThreads(threads);
       Files.deleteIfExists(output);
     }
   }
