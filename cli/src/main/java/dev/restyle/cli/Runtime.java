@@ -43,8 +43,8 @@ final class Runtime {
    * Predictors (threads running the network at once) for a video file when the user gives none. On
    * a CPU, two single-threaded passes side by side keep both cores busy through the decoder's and
    * encoder's turns, where one pass on one thread leaves a core idle between them (2 cores,
-   * starry_night_fast, 300 frames: 640x480 33.4 -> 41.5 frames/s, 1280x720 12.6 -> 14.3 and 11.7 ->
-   * 15.0). A GPU takes batches one at a time.
+   * starry_night_fast, 300 noisy frames, medians: 640x480 36.1 -> 42.2 frames/s, 1280x720 12.4 ->
+   * 14.8). A GPU takes batches one at a time.
    */
   static int defaultPredictors(Device device) {
     return device.isGpu() ? 1 : Math.min(2, cores());

@@ -34,8 +34,8 @@ final class ClipRun {
   /**
    * Stylises the clip into a scratch file; the result's fps is the end-to-end rate. As in {@code
    * restyle video} on a CPU, two predictors run the network side by side where there are two
-   * libtorch threads or more, each with half of them (the pipeline's threads take the setting when
-   * they start); the setting is restored afterwards.
+   * libtorch threads or more, each with half of them, rounded down (the pipeline's threads take the
+   * setting when they start); the setting is restored afterwards.
    */
   static PipelineResult run(Path clip, Path output, StyleNetwork network, int batch)
       throws Exception {
