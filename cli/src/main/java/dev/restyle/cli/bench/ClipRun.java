@@ -33,14 +33,14 @@ final class ClipRun {
 
   /**
    * Stylises the clip into a scratch file; the result's fps is the end-to-end rate. As in {@code
-   * restyle video} on a CPU, two predictors run the network side by side where there are two
-   * libtorch threads or more, each with half of them, rounded down (the pipeline's threads take the
-   * setting when they start); the setting is restored afterwards.
+   * restyle video}, two predictors run the network side by side on a CPU with two libtorch threads
+   * or more, each with half of them, rounded down (the pipeline's threads take the setting when
+   * they start); the setting is restored afterwards.
    */
   static PipelineResult run(Path clip, Path output, StyleNetwork network, int batch)
       throws Exception {
     int threads = JniUtils.getNumThreads();
-    int predictors = Math.min(2, threads);
+    int predictors = network.device().isGpu() ? 1 : Math.min(2, threads);
     JniUtils.setNumThreads(threads / predictors);
     try (VideoFileSource source = VideoFileSource.open(clip, clip.getFileName().toString());
         VideoFileSink sink =
