@@ -6,9 +6,7 @@ import java.util.Locale;
 public enum EvaluationFlow {
   /** Farnebäck's flow: independent of the DIS flow the stabiliser uses (the default). */
   FARNEBACK,
-  /**
-   * DIS with its medium preset (the stabiliser runs the ultrafast preset at a lower resolution).
-   */
+  /** DIS with its medium preset (the stabiliser runs the fast preset at a lower resolution). */
   DIS;
 
   OpticalFlow open() {

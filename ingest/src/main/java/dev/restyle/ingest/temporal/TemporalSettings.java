@@ -39,7 +39,7 @@ public record TemporalSettings(
 
   /** On, with the defaults. */
   public static final TemporalSettings DEFAULT =
-      new TemporalSettings(true, 0.8, 256, DisPreset.ULTRAFAST, 1.0, 24, 0.3, 64);
+      new TemporalSettings(true, 0.8, 256, DisPreset.FAST, 1.0, 24, 0.3, 64);
 
   /** Off: every frame is painted on its own. */
   public static final TemporalSettings OFF = DEFAULT.withEnabled(false);
