@@ -9,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.ByteBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /** Packed RGB frames in and out of OpenCV matrices. */
@@ -56,24 +55,16 @@ final class Images {
   }
 
   /**
-   * An RGB matrix area-averaged down by a whole {@code factor} (a copy for 1), into {@code into}:
-   * {@code cols / factor} by {@code rows / factor}, each pixel the mean of a {@code factor x
-   * factor} block. The last {@code cols % factor} columns and {@code rows % factor} rows, which
-   * fill no whole block, are left out: with every block whole, OpenCV takes its fast path for whole
-   * factors (640x480 down by 3 to 213x160 on one thread: 1.03 ms as a 3.005 factor, 0.18 ms as 3 of
-   * a 639x480 crop).
+   * An RGB matrix area-averaged down to {@code width x height} (a copy at its own size), into
+   * {@code into}.
    */
-  static Mat shrunk(Mat rgb, int factor, Mat into) {
-    if (factor == 1) {
+  static Mat small(Mat rgb, int width, int height, Mat into) {
+    if (width == rgb.cols() && height == rgb.rows()) {
       rgb.copyTo(into);
-      return into;
-    }
-    int width = rgb.cols() / factor;
-    int height = rgb.rows() / factor;
-    try (Rect whole = new Rect(0, 0, width * factor, height * factor);
-        Mat blocks = rgb.apply(whole);
-        Size size = new Size(width, height)) {
-      resize(blocks, into, size, 0, 0, INTER_AREA);
+    } else {
+      try (Size size = new Size(width, height)) {
+        resize(rgb, into, size, 0, 0, INTER_AREA);
+      }
     }
     return into;
   }
