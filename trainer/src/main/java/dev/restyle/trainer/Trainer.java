@@ -10,6 +10,7 @@ import dev.restyle.engine.loss.LossNetwork;
 import dev.restyle.engine.loss.LossNetworks;
 import dev.restyle.engine.loss.PerceptualLoss;
 import dev.restyle.engine.loss.RandomPyramidSpec;
+import dev.restyle.engine.network.Architecture;
 import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.optim.Adam;
@@ -106,7 +107,8 @@ public final class Trainer {
             resume != null
                 ? resume.network().toNetwork(device)
                 : initRef != null
-                    ? initRef.file().toNetwork(device)
+                    ? StyleNetwork.fromWeights(
+                        config.architecture(), initRef.file().weights(), device)
                     : StyleNetwork.initialise(config.architecture(), device, config.seed());
         StyleNetwork teacher = teacherRef == null ? null : teacherRef.file().toNetwork(device);
         LossNetwork lossNetwork =
@@ -246,7 +248,10 @@ public final class Trainer {
     }
   }
 
-  /** The network a fine-tuning run starts from; its file and architecture must fit the config. */
+  /**
+   * The network a fine-tuning run starts from; its file and architecture (but for the upsampling
+   * mode) must fit the config.
+   */
   private NetworkRef loadInit(TrainConfig config) throws IOException {
     NetworkRef init =
         NetworkRef.load(config.initFrom(), StyleRegistry.withUserDirectory(styleDirectory));
@@ -255,7 +260,10 @@ public final class Trainer {
           "initFrom '%s' has SHA-256 %s, the config pins %s"
               .formatted(config.initFrom(), init.sha256(), config.initFromSha256()));
     }
-    if (!init.file().architecture().equals(config.architecture())) {
+    // The upsampling mode has no weights of its own: a network learnt with one can be fine-tuned
+    // with the other (to trade nearest-neighbour upsampling's grid for bilinear's smoothness).
+    Architecture wanted = config.architecture();
+    if (!init.file().architecture().withUpsampling(wanted.upsampling()).equals(wanted)) {
       throw new IllegalArgumentException(
           "initFrom '%s' is a %s network, the config asks for %s: pass the same width, blocks"
                   .formatted(config.initFrom(), init.file().architecture(), config.architecture())

@@ -24,6 +24,7 @@ import dev.restyle.engine.network.NetworkFile;
 import dev.restyle.engine.network.NetworkPreset;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.network.Tensor;
+import dev.restyle.engine.network.Upsampling;
 import dev.restyle.engine.optim.Progress;
 import dev.restyle.engine.registry.StyleRegistry;
 import java.awt.image.BufferedImage;
@@ -227,6 +228,44 @@ class TrainerTest {
     assertTrue(
         Files.readString(out.resolve(NAME + ".md")).contains("separable residual blocks"),
         "the card names the fast layout");
+  }
+
+  @Test
+  void fineTunesFromANetworkWithOtherUpsamplingButRefusesAnotherLayout() throws IOException {
+    Path styles = dir.resolve("styles");
+    Path first =
+        new Trainer(config(dir.resolve("nearest"), 2, 2), styles)
+            .run(null, Progress.NONE)
+            .network();
+    NetworkFile start = NetworkFile.load(first);
+    assertEquals(Upsampling.NEAREST, start.architecture().upsampling());
+
+    TrainConfig tune =
+        TrainConfigs.from(config(dir.resolve("bilinear"), 1, 1))
+            .set("upsampling", Upsampling.BILINEAR)
+            .set("learningRate", 1e-7)
+            .set("initFrom", first.toString())
+            .build();
+    NetworkFile tuned =
+        NetworkFile.load(new Trainer(tune, styles).run(null, Progress.NONE).network());
+    assertEquals(start.architecture().withUpsampling(Upsampling.BILINEAR), tuned.architecture());
+    assertEquals(start.weights().keySet(), tuned.weights().keySet());
+    start
+        .weights()
+        .forEach(
+            (name, tensor) ->
+                assertArrayEquals(tensor.data(), tuned.weights().get(name).data(), 1e-4f, name));
+
+    TrainConfig wider =
+        TrainConfigs.from(config(dir.resolve("wider"), 1, 1))
+            .set("width", 0.5)
+            .set("initFrom", first.toString())
+            .build();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Trainer(wider, styles).run(null, Progress.NONE));
+    assertTrue(e.getMessage().contains("same width"), e.getMessage());
   }
 
   @Test
