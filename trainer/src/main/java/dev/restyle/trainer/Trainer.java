@@ -266,7 +266,7 @@ public final class Trainer {
     if (!init.file().architecture().withUpsampling(wanted.upsampling()).equals(wanted)) {
       throw new IllegalArgumentException(
           "initFrom '%s' is a %s network, the config asks for %s: pass the same width, blocks"
-                  .formatted(config.initFrom(), init.file().architecture(), config.architecture())
+                  .formatted(config.initFrom(), init.file().architecture(), wanted)
               + " and layout options");
     }
     return init;
