@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Process-wide settings applied before any engine is touched, and defaults that depend on it. */
-final class Runtime {
+public final class Runtime {
   /** DJL's setting of libtorch's intra-op threads; when given, restyle leaves it alone. */
   static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
@@ -47,7 +47,15 @@ final class Runtime {
    * 14.8). A GPU takes batches one at a time.
    */
   static int defaultPredictors(Device device) {
-    return device.isGpu() ? 1 : Math.min(2, cores());
+    return defaultPredictors(device, cores());
+  }
+
+  /**
+   * The same rule for a CPU given {@code threads} libtorch threads rather than the machine's cores
+   * (the benchmark's {@code --threads}): two predictors where there are two threads or more.
+   */
+  public static int defaultPredictors(Device device, int threads) {
+    return device.isGpu() ? 1 : Math.min(2, threads);
   }
 
   private static int cores() {

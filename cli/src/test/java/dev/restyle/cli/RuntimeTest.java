@@ -11,6 +11,8 @@ class RuntimeTest {
     int cores = java.lang.Runtime.getRuntime().availableProcessors();
     assertEquals(Math.min(2, cores), Runtime.defaultPredictors(Device.cpu()));
     assertEquals(1, Runtime.defaultPredictors(Device.gpu()));
+    assertEquals(1, Runtime.defaultPredictors(Device.cpu(), 1));
+    assertEquals(2, Runtime.defaultPredictors(Device.cpu(), 8));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.restyle.cli.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
+import dev.restyle.cli.Runtime;
 import dev.restyle.engine.network.StyleNetwork;
 import dev.restyle.engine.stylize.StyleOptions;
 import dev.restyle.ingest.inference.StylizeProcessor;
@@ -40,7 +41,7 @@ final class ClipRun {
   static PipelineResult run(Path clip, Path output, StyleNetwork network, int batch)
       throws Exception {
     int threads = JniUtils.getNumThreads();
-    int predictors = network.device().isGpu() ? 1 : Math.min(2, threads);
+    int predictors = Runtime.defaultPredictors(network.device(), threads);
     JniUtils.setNumThreads(threads / predictors);
     try (VideoFileSource source = VideoFileSource.open(clip, clip.getFileName().toString());
         VideoFileSink sink =
