@@ -65,6 +65,12 @@ public final class ScriptedNetwork {
               network.parameters().get(layer + ".weight"), network.architecture().upsampling()));
       tensors.add(SubPixel.bias(network.parameters().get(layer + ".bias")));
     }
+    int downscale = network.architecture().downscale();
+    if (downscale > 1) {
+      NDManager manager = tensors.getFirst().getManager();
+      tensors.add(Resampling.pooling(downscale, manager));
+      tensors.add(Resampling.upsampling(downscale, manager));
+    }
     PtNDArray[] parameters = tensors.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
     PtNDManager manager = parameters[0].getManager();
     try {

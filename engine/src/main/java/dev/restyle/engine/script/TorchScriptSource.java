@@ -15,9 +15,10 @@ import java.util.Locale;
  * <p>{@code forward(x, p, strength)}: {@code x} the uint8 frames, {@code p} the network's tensors
  * in {@link Architecture#parameters()} order (the first and last convolution's with the {@link
  * PixelScale} folded in) followed by the {@link SubPixel} kernel and bias of each of the {@link
- * #UPSAMPLING} layers, {@code strength} the blend with the original (1 = full style). Sides that
- * are not a multiple of {@link Architecture#sideMultiple()} are extended by repeating the last row
- * and column and cropped back afterwards, as {@link dev.restyle.engine.stylize.Stylizer} does.
+ * #UPSAMPLING} layers and, for a downscaling network, the {@link Resampling} pooling and upsampling
+ * kernels; {@code strength} the blend with the original (1 = full style). Sides that are not a
+ * multiple of {@link Architecture#sideMultiple()} are extended by repeating the last row and column
+ * and cropped back afterwards, as {@link dev.restyle.engine.stylize.Stylizer} does.
  */
 public final class TorchScriptSource {
   /**
@@ -84,7 +85,14 @@ public final class TorchScriptSource {
     // [0, 255] <-> [-0.5, 0.5] is folded into the first and last convolution (PixelScale).
     int downscale = architecture.downscale();
     if (downscale > 1) {
-      body("y = torch.avg_pool2d(y, [" + downscale + ", " + downscale + "])");
+      body("padded = y");
+      body(
+          String.format(
+              Locale.ROOT,
+              "y = torch.conv2d(y, p[%d], None, [%d, %d], [0, 0], [1, 1], 3)",
+              parameters.size() + 2 * UPSAMPLING.size(),
+              downscale,
+              downscale));
     }
     block("conv1", 1, true);
     block("conv2", 2, true);
@@ -99,7 +107,8 @@ public final class TorchScriptSource {
     }
     body("y = " + conv("y", "out", 1));
     if (downscale > 1) {
-      body("y = torch.upsample_bilinear2d(y, [th, tw], False)");
+      upsampleImage(downscale);
+      return code.toString();
     }
     body("if th != h or tw != w:");
     body("  y = torch.slice(torch.slice(y, 2, 0, h), 3, 0, w)");
@@ -110,6 +119,46 @@ public final class TorchScriptSource {
     body("return torch.contiguous(torch.permute(y, [0, 2, 3, 1]))");
     writePad();
     return code.toString();
+  }
+
+  /**
+   * The end of a downscaling network's pass: its RGB output upsampled bilinearly by {@code f} as
+   * one grouped convolution at the low resolution giving each channel's {@code f^2} phases ({@link
+   * Resampling}), blended with the original, clamped and rounded there, and interleaved by a
+   * reshape straight into (N, H, W, 3) bytes: no full-size float image, and one copy at full size.
+   */
+  private void upsampleImage(int f) {
+    int kernel = parameters.size() + 2 * UPSAMPLING.size() + 1;
+    // channels last (memory format 2), so that the phases of a pixel lie side by side and the
+    // interleaving below reads one row at a time
+    body("y = torch.contiguous(torch.replication_pad2d(y, [1, 1, 1, 1]), memory_format=2)");
+    body(
+        String.format(
+            Locale.ROOT, "y = torch.conv2d(y, p[%d], None, [1, 1], [0, 0], [1, 1], 3)", kernel));
+    body("n = torch.size(y, 0)");
+    body("lh = torch.size(y, 2)");
+    body("lw = torch.size(y, 3)");
+    body("if strength != 1.:");
+    // the padded original in the same phase layout: (N, 3, lh, f, lw, f) -> (N, 3 f^2, lh, lw)
+    body(
+        String.format(
+            Locale.ROOT,
+            "  phased = torch.reshape(torch.permute(torch.reshape(padded, [n, 3, lh, %d, lw, %d]),"
+                + " [0, 1, 3, 5, 2, 4]), [n, %d, lh, lw])",
+            f,
+            f,
+            3 * f * f));
+    body("  y = torch.add(phased, torch.mul(torch.sub(y, phased), strength))");
+    body("y = torch.to(torch.round(torch.clamp(y, 0., 255.)), 0)");
+    // the phases interleaved (pixel shuffle), channels last: (N, 3, th, tw) laid out as (N, th, tw,
+    // 3)
+    body(
+        String.format(
+            Locale.ROOT, "y = torch.permute(torch.pixel_shuffle(y, %d), [0, 2, 3, 1])", f));
+    body("if th != h or tw != w:");
+    body("  y = torch.slice(torch.slice(y, 1, 0, h), 2, 0, w)");
+    body("return torch.contiguous(y)");
+    writePad();
   }
 
   /**
