@@ -14,8 +14,8 @@ import java.util.Objects;
  *     is reliable (0 to 0.95): 0 paints each frame on its own, higher values are steadier and carry
  *     more of the past along the motion
  * @param flowWidth the most pixels wide optical flow runs at: frames are scaled down by the
- *     smallest whole factor that brings them to it or under (640 wide by 3 for the default 256,
- *     1280 by 5), keeping their aspect; narrower frames run at their own size. 16 to 4096 pixels
+ *     smallest whole factor that brings them to it or under (640 wide by 4 for the default 160,
+ *     1280 by 8), keeping their aspect; narrower frames run at their own size. 16 to 4096 pixels
  * @param preset DIS optical flow's preset (ultrafast, fast, medium)
  * @param tolerance forward-backward check: a pixel's flow is reliable if following it there and
  *     back lands within this many pixels (of the frame) of where it started, plus 1% of the motion
@@ -39,7 +39,7 @@ public record TemporalSettings(
 
   /** On, with the defaults. */
   public static final TemporalSettings DEFAULT =
-      new TemporalSettings(true, 0.8, 256, DisPreset.FAST, 1.0, 24, 0.3, 64);
+      new TemporalSettings(true, 0.8, 160, DisPreset.FAST, 1.0, 24, 0.3, 64);
 
   /** Off: every frame is painted on its own. */
   public static final TemporalSettings OFF = DEFAULT.withEnabled(false);

@@ -152,10 +152,10 @@ public final class TemporalStabilizer implements AutoCloseable {
     long start = System.nanoTime();
     int width = source.width();
     int height = source.height();
-    // Scaled down by a whole factor of the width (640x480 by 3 to 213x160). OpenCV's area resize
-    // takes its fast path only where the sizes divide exactly, which 640 / 213 does not (1.03 ms on
-    // one thread, 0.18 ms over whole 3x3 blocks); shrinking whole blocks raised the flicker left,
-    // so the resize stays (docs/temporal.md, seventh run).
+    // Scaled down by a whole factor of the width (640x480 by 4 to 160x120 with the default width).
+    // Where the factor does not divide the frame (1000 / 7), OpenCV's area resize leaves its fast
+    // path; shrinking whole blocks of a crop instead raised the flicker left, so the resize stays
+    // (docs/temporal.md, seventh run).
     int factor = Math.ceilDiv(width, settings.flowWidth());
     int flowWidth = width / factor;
     int flowHeight = height / factor;
