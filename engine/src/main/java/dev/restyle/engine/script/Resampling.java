@@ -17,7 +17,7 @@ import java.util.Arrays;
  * of {@code i} and {@code i + 1} otherwise. Over the input replication-padded by one, which is how
  * libtorch clamps the source index at the edges, every phase is a 3x3 convolution at the low
  * resolution, exact at the borders too; the {@code f^2} phases of a channel are then interleaved
- * into the upsampled image by a reshape.
+ * into the upsampled image by a pixel shuffle.
  */
 final class Resampling {
   private Resampling() {}

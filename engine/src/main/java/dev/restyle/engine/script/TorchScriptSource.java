@@ -90,7 +90,7 @@ public final class TorchScriptSource {
           String.format(
               Locale.ROOT,
               "y = torch.conv2d(y, p[%d], None, [%d, %d], [0, 0], [1, 1], 3)",
-              parameters.size() + 2 * UPSAMPLING.size(),
+              resampling(),
               downscale,
               downscale));
     }
@@ -124,11 +124,11 @@ public final class TorchScriptSource {
   /**
    * The end of a downscaling network's pass: its RGB output upsampled bilinearly by {@code f} as
    * one grouped convolution at the low resolution giving each channel's {@code f^2} phases ({@link
-   * Resampling}), blended with the original, clamped and rounded there, and interleaved by a
-   * reshape straight into (N, H, W, 3) bytes: no full-size float image, and one copy at full size.
+   * Resampling}), blended with the original, clamped and rounded there, and interleaved by a pixel
+   * shuffle straight into (N, H, W, 3) bytes: no full-size float image, and one copy at full size.
    */
   private void upsampleImage(int f) {
-    int kernel = parameters.size() + 2 * UPSAMPLING.size() + 1;
+    int kernel = resampling() + 1;
     // channels last (memory format 2), so that the phases of a pixel lie side by side and the
     // interleaving below reads one row at a time
     body("y = torch.contiguous(torch.replication_pad2d(y, [1, 1, 1, 1]), memory_format=2)");
@@ -150,8 +150,7 @@ public final class TorchScriptSource {
             3 * f * f));
     body("  y = torch.add(phased, torch.mul(torch.sub(y, phased), strength))");
     body("y = torch.to(torch.round(torch.clamp(y, 0., 255.)), 0)");
-    // the phases interleaved (pixel shuffle), channels last: (N, 3, th, tw) laid out as (N, th, tw,
-    // 3)
+    // the phases interleaved; channels last, so (N, 3, th, tw) is laid out as (N, th, tw, 3)
     body(
         String.format(
             Locale.ROOT, "y = torch.permute(torch.pixel_shuffle(y, %d), [0, 2, 3, 1])", f));
@@ -159,6 +158,11 @@ public final class TorchScriptSource {
     body("  y = torch.slice(torch.slice(y, 1, 0, h), 2, 0, w)");
     body("return torch.contiguous(y)");
     writePad();
+  }
+
+  /** Where in {@code p} the {@link Resampling} pooling kernel is; the upsampling one follows. */
+  private int resampling() {
+    return parameters.size() + 2 * UPSAMPLING.size();
   }
 
   /**
