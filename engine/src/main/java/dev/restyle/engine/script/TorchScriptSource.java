@@ -108,15 +108,15 @@ public final class TorchScriptSource {
     body("y = " + conv("y", "out", 1));
     if (downscale > 1) {
       upsampleImage(downscale);
-      return code.toString();
+    } else {
+      body("if th != h or tw != w:");
+      body("  y = torch.slice(torch.slice(y, 2, 0, h), 3, 0, w)");
+      body("if strength != 1.:");
+      body("  y = torch.add(content, torch.mul(torch.sub(y, content), strength))");
+      // clamp, round, back to uint8 NHWC
+      body("y = torch.to(torch.round(torch.clamp(y, 0., 255.)), 0)");
+      body("return torch.contiguous(torch.permute(y, [0, 2, 3, 1]))");
     }
-    body("if th != h or tw != w:");
-    body("  y = torch.slice(torch.slice(y, 2, 0, h), 3, 0, w)");
-    body("if strength != 1.:");
-    body("  y = torch.add(content, torch.mul(torch.sub(y, content), strength))");
-    // clamp, round, back to uint8 NHWC
-    body("y = torch.to(torch.round(torch.clamp(y, 0., 255.)), 0)");
-    body("return torch.contiguous(torch.permute(y, [0, 2, 3, 1]))");
     writePad();
     return code.toString();
   }
@@ -157,7 +157,6 @@ public final class TorchScriptSource {
     body("if th != h or tw != w:");
     body("  y = torch.slice(torch.slice(y, 1, 0, h), 2, 0, w)");
     body("return torch.contiguous(y)");
-    writePad();
   }
 
   /** Where in {@code p} the {@link Resampling} pooling kernel is; the upsampling one follows. */
